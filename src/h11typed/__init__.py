@@ -1,0 +1,58 @@
+"""h11typed: a typed, mypyc-compiled, drop-in replacement for h11 0.16.0.
+
+A bring-your-own-I/O HTTP/1.1 implementation: a Connection turns the bytes you receive
+into events and the events you send into bytes; it never does I/O itself.
+"""
+
+from __future__ import annotations
+
+from ._compiled import COMPILED
+from ._connection import NEED_DATA, PAUSED, Connection
+from ._events import ConnectionClosed, Data, EndOfMessage, Event, InformationalResponse, Request, Response
+from ._state import (
+    CLIENT,
+    CLOSED,
+    DONE,
+    ERROR,
+    IDLE,
+    MIGHT_SWITCH_PROTOCOL,
+    MUST_CLOSE,
+    SEND_BODY,
+    SEND_RESPONSE,
+    SERVER,
+    SWITCHED_PROTOCOL,
+)
+from ._util import LocalProtocolError, ProtocolError, RemoteProtocolError
+from ._version import __version__
+
+PRODUCT_ID = "python-h11typed/" + __version__
+
+# The same names, in the same order, as h11 0.16.0's __all__ (a tuple there too).
+__all__ = (
+    "Connection",
+    "NEED_DATA",
+    "PAUSED",
+    "Event",
+    "Request",
+    "InformationalResponse",
+    "Response",
+    "Data",
+    "EndOfMessage",
+    "ConnectionClosed",
+    "CLIENT",
+    "SERVER",
+    "IDLE",
+    "SEND_RESPONSE",
+    "SEND_BODY",
+    "DONE",
+    "MUST_CLOSE",
+    "CLOSED",
+    "ERROR",
+    "SWITCHED_PROTOCOL",
+    "ProtocolError",
+    "LocalProtocolError",
+    "RemoteProtocolError",
+)
+
+# Not in __all__, as in h11, but importable.
+_EXTRA = (MIGHT_SWITCH_PROTOCOL, PRODUCT_ID, __version__, COMPILED)

@@ -1,0 +1,234 @@
+"""Header lists: the ``Headers`` sequence, validation, and the comma-list helpers.
+
+A header list is stored once, as (raw name, lowercased name, value) triples: the wire
+writer needs the raw casing, everything else compares lowercased names. Alongside it,
+each Headers object carries the few facts the connection acts on (framing, keep-alive,
+Expect, Upgrade, Host count), gathered in the same pass that built it, so no later step
+scans the list again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Final, cast, overload
+
+from ._abnf import MAX_CONTENT_LENGTH_DIGITS, is_field_value, is_token
+from ._util import LocalProtocolError
+
+BytesLike = bytes | bytearray | memoryview
+# What users may pass where h11 accepts "bytes": str is encoded as ASCII.
+BytesInput = bytes | bytearray | memoryview | str
+
+HeaderTriple = tuple[bytes, bytes, bytes]
+
+_CONTENT_LENGTH: Final = b"content-length"
+_TRANSFER_ENCODING: Final = b"transfer-encoding"
+_CONNECTION: Final = b"connection"
+_EXPECT: Final = b"expect"
+_UPGRADE: Final = b"upgrade"
+_HOST: Final = b"host"
+
+
+def bytesify(value: BytesInput) -> bytes:
+    """Coerce a user-supplied str or bytes-like value to bytes, as h11 does."""
+    if type(value) is bytes:
+        return value
+    if isinstance(value, str):
+        # A non-ASCII str raises UnicodeEncodeError: HTTP heads are bytes.
+        return value.encode("ascii")
+    obj: object = value
+    if isinstance(obj, int):
+        # bytes(10) would silently make ten NUL bytes.
+        raise TypeError("expected bytes-like object, not int")
+    return bytes(value)
+
+
+class Headers(Sequence[tuple[bytes, bytes]]):
+    """A read-only sequence of (lowercased name, value) pairs, as found on events.
+
+    ``raw_items()`` gives the names as they were supplied or received. Two Headers (or a
+    Headers and a plain list of pairs) are equal when their lowercased pairs are equal.
+    """
+
+    def __init__(self, full_items: list[HeaderTriple]) -> None:
+        self._full_items = full_items
+        self._forget_facts()
+        for _, name, value in full_items:
+            note_special_header(self, name, value)
+
+    def _forget_facts(self) -> None:
+        self.content_length = -1  # -1: no Content-Length header
+        self.chunked = False  # Transfer-Encoding: chunked (the only coding accepted)
+        self.connection_close = False  # a "close" connection option
+        self.connection_keep_alive = False  # a "keep-alive" connection option
+        self.expect_100_continue = False
+        self.upgrade = False  # a non-empty Upgrade list
+        self.host_count = 0
+
+    def __len__(self) -> int:
+        return len(self._full_items)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[bytes, bytes]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[bytes, bytes]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[bytes, bytes] | list[tuple[bytes, bytes]]:
+        if isinstance(index, slice):
+            return [(name, value) for _, name, value in self._full_items[index]]
+        _, name, value = self._full_items[index]
+        return (name, value)
+
+    def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
+        return iter([(name, value) for _, name, value in self._full_items])
+
+    def __eq__(self, other: object) -> bool:
+        # As in h11: compares with any iterable of pairs (a non-iterable raises TypeError).
+        return list(self) == list(cast(Iterable[Any], other))
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __repr__(self) -> str:
+        return f"<Headers({list(self)!r})>"
+
+    def raw_items(self) -> list[tuple[bytes, bytes]]:
+        """The (name, value) pairs with each name as it was supplied or received."""
+        return [(raw_name, value) for raw_name, _, value in self._full_items]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Headers, (self._full_items,))
+
+
+# What event constructors accept as headers.
+HeaderInput = Headers | Iterable[tuple[BytesInput, BytesInput]]
+
+
+def note_special_header(headers: Headers, name: bytes, value: bytes) -> None:
+    """Record what a header with the (lowercased) ``name`` means for the connection.
+
+    Content-Length and Transfer-Encoding values must already be normalised.
+    """
+    length = len(name)
+    if length == 4:
+        if name == _HOST:
+            headers.host_count += 1
+    elif length == 14:
+        if name == _CONTENT_LENGTH:
+            headers.content_length = int(value)
+    elif length == 17:
+        if name == _TRANSFER_ENCODING:
+            headers.chunked = True
+    elif length == 10:
+        if name == _CONNECTION:
+            for option in comma_list(value):
+                if option == b"close":
+                    headers.connection_close = True
+                elif option == b"keep-alive":
+                    headers.connection_keep_alive = True
+    elif length == 6:
+        if name == _EXPECT:
+            if b"100-continue" in comma_list(value):
+                headers.expect_100_continue = True
+    elif length == 7:
+        if name == _UPGRADE:
+            if comma_list(value):
+                headers.upgrade = True
+
+
+def comma_list(value: bytes) -> list[bytes]:
+    """Split a list-valued field (RFC 9110 §5.6.1): lowercase, split on ",", drop empties."""
+    out = []
+    for part in value.lower().split(b","):
+        part = part.strip()
+        if part:
+            out.append(part)
+    return out
+
+
+def normalize_content_length(value: bytes) -> bytes:
+    """Reduce a Content-Length field value to its one length, or raise.
+
+    RFC 9112 §6.3: a list of identical lengths ("5, 5") may be treated as one; differing
+    ones are an error. At most 20 digits, so int() stays cheap.
+    """
+    if b"," in value:
+        lengths = {part.strip() for part in value.split(b",")}
+        if len(lengths) != 1:
+            raise LocalProtocolError("conflicting Content-Length headers")
+        value = lengths.pop()
+    if not value or not value.isdigit() or len(value) > MAX_CONTENT_LENGTH_DIGITS:
+        raise LocalProtocolError(f"bad Content-Length: {value!r}")
+    return value
+
+
+def normalize_transfer_encoding(value: bytes, seen_before: bool) -> bytes:
+    """Accept only a single ``Transfer-Encoding: chunked`` (any case), stored lowercase."""
+    if seen_before:
+        raise LocalProtocolError("multiple Transfer-Encoding headers", error_status_hint=501)
+    value = value.lower()
+    if value != b"chunked":
+        # RFC 9112 §6.1: a server SHOULD answer an unknown coding with 501.
+        raise LocalProtocolError(f"unsupported Transfer-Encoding {value!r}: only chunked is", error_status_hint=501)
+    return value
+
+
+def add_header(items: list[HeaderTriple], raw_name: bytes, name: bytes, value: bytes, headers_so_far: Headers) -> None:
+    """Append one header, normalising and de-duplicating the framing headers.
+
+    ``headers_so_far`` is the Headers object being filled in; its facts tell whether a
+    Content-Length or Transfer-Encoding was already seen.
+    """
+    if len(name) == 14 and name == _CONTENT_LENGTH:
+        value = normalize_content_length(value)
+        if headers_so_far.content_length >= 0:
+            # A repeated, identical Content-Length is dropped; any other is an error.
+            for _, seen_name, seen_value in items:
+                if seen_name == _CONTENT_LENGTH and seen_value != value:
+                    raise LocalProtocolError("conflicting Content-Length headers")
+            return
+    elif len(name) == 17 and name == _TRANSFER_ENCODING:
+        value = normalize_transfer_encoding(value, headers_so_far.chunked)
+    items.append((raw_name, name, value))
+    note_special_header(headers_so_far, name, value)
+
+
+def normalize_and_validate(headers: Iterable[tuple[BytesInput, BytesInput]]) -> Headers:
+    """Build a Headers from user input, validating every name and value."""
+    if isinstance(headers, Headers):
+        return headers
+    result = Headers([])
+    items = result._full_items
+    pairs: Iterable[Any] = headers
+    for pair in pairs:
+        raw_name_input, value_input = pair
+        raw_name = bytesify(raw_name_input)
+        value = bytesify(value_input)
+        if not is_token(raw_name):
+            raise LocalProtocolError(f"Illegal header name {raw_name!r}")
+        if not is_field_value(value):
+            raise LocalProtocolError(f"Illegal header value {value!r}")
+        add_header(items, raw_name, raw_name.lower(), value, result)
+    return result
+
+
+def get_comma_header(headers: Headers, name: bytes) -> list[bytes]:
+    """All comma-list tokens of every header called ``name`` (lowercase), in order."""
+    out: list[bytes] = []
+    for _, found_name, value in headers._full_items:
+        if found_name == name:
+            out.extend(comma_list(value))
+    return out
+
+
+def set_comma_header(headers: Headers, name: bytes, values: list[bytes]) -> Headers:
+    """A copy of ``headers`` with every ``name`` header replaced by one per value, at the end.
+
+    The new headers get the title-cased name (``Transfer-Encoding``), as h11 writes them.
+    """
+    items = [item for item in headers._full_items if item[1] != name]
+    raw_name = name.title()
+    for value in values:
+        items.append((raw_name, name, value))
+    return Headers(items)

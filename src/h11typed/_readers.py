@@ -1,0 +1,533 @@
+"""Turning received bytes into events: the head parsers and the body readers.
+
+A head (request line or status line, then header lines, then a blank line; RFC 9112
+§2.1) is parsed in one pass over ``bytes`` with native indices and lookup tables: every
+byte is validated as it is found, header values are sliced out once, the framing and
+connection headers are recognised on the way, and the event is built with
+``_parsed=True`` so nothing is checked twice.
+
+The parse is optimistic: it does not first search for the head's end. If it runs out of
+bytes, the head is incomplete, and from then on the buffer's incremental search for the
+blank line decides when to try again, so a head that trickles in byte by byte is still
+read in linear time. An error is only reported once the whole head has arrived, as h11
+does, except for the early rejection of a head that starts with a byte below 0x21
+(a TLS handshake or garbage).
+
+Where h11 is lenient, so are we (RFC 9112 lets a recipient accept these): a bare LF
+ends a line (§2.2), and obs-fold continuation lines are joined with a space (§5.2).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from ._abnf import (
+    COLON,
+    CR,
+    FIELD_VALUE,
+    HEX_VALUE_PLUS_ONE,
+    HTAB,
+    LF,
+    MAX_CHUNK_SIZE_DIGITS,
+    SEMICOLON,
+    SP,
+    TARGET,
+    TOKEN,
+    TOKEN_UPPER,
+    VALUE_BLANK,
+    VALUE_VISIBLE,
+)
+from ._events import Data, EndOfMessage, Event, InformationalResponse, Request, Response, check_host_count
+from ._headers import Headers, add_header
+from ._receivebuffer import ReceiveBuffer
+from ._util import LocalProtocolError
+
+if TYPE_CHECKING:
+    from mypy_extensions import i64
+
+_HTTP_SLASH: Final = b"HTTP/"
+_DIGIT_0: Final = 0x30
+_DIGIT_9: Final = 0x39
+_DOT: Final = 0x2E
+# Returned by the header-section parser when it meets an obs-fold line.
+_FOLDED: Final = -2
+_INCOMPLETE: Final = -1
+
+# Values seen on almost every message, shared instead of sliced anew.
+_GET: Final = b"GET"
+_HTTP_1_1: Final = b"1.1"
+_HTTP_1_0: Final = b"1.0"
+_OK: Final = b"OK"
+
+EMPTY_HEADERS: Final = Headers([])
+
+
+def _line_at(data: bytes, start: int) -> bytes:
+    """The line starting at ``start`` (without its line end), for error messages."""
+    end = data.find(b"\n", start)
+    if end < 0:
+        end = len(data)
+    line = data[start:end]
+    return line[:-1] if line.endswith(b"\r") else line
+
+
+def _skip_line_end(data: bytes, pos: i64, what: str, line_start: i64) -> i64:
+    """Offset after the CRLF or LF at ``pos``; -1 if more bytes are needed; else raise."""
+    n: i64 = len(data)
+    if pos >= n:
+        return _INCOMPLETE
+    c = data[pos]
+    if c == LF:
+        return pos + 1
+    if c == CR:
+        if pos + 1 >= n:
+            return _INCOMPLETE
+        if data[pos + 1] == LF:
+            return pos + 2
+    raise LocalProtocolError(f"illegal {what}: {_line_at(data, line_start)!r}")
+
+
+def _parse_http_version(data: bytes, pos: i64, what: str, line_start: i64) -> i64:
+    """Check ``HTTP/d.d`` at ``pos`` (RFC 9112 §2.3); offset after it, or -1 if incomplete."""
+    n: i64 = len(data)
+    p: i64 = pos
+    i: i64 = 0
+    while i < 5:
+        if p >= n:
+            return _INCOMPLETE
+        if data[p] != _HTTP_SLASH[i]:
+            raise LocalProtocolError(f"illegal {what}: {_line_at(data, line_start)!r}")
+        p += 1
+        i += 1
+    i = 0
+    while i < 3:
+        if p >= n:
+            return _INCOMPLETE
+        c = data[p]
+        if (i == 1 and c != _DOT) or (i != 1 and not _DIGIT_0 <= c <= _DIGIT_9):
+            raise LocalProtocolError(f"illegal {what}: {_line_at(data, line_start)!r}")
+        p += 1
+        i += 1
+    return p
+
+
+def _version_at(data: bytes, end: i64) -> bytes:
+    version = data[end - 3 : end]
+    if version == _HTTP_1_1:
+        return _HTTP_1_1
+    if version == _HTTP_1_0:
+        return _HTTP_1_0
+    return version
+
+
+def parse_header_section(data: bytes, pos: i64, headers: Headers) -> i64:
+    """Parse header lines from ``pos`` through the blank line ending the section.
+
+    Returns the offset after the blank line, -1 if more bytes are needed, or -2 when an
+    obs-fold continuation line is met (the caller unfolds and parses again).
+    """
+    items = headers._full_items
+    n: i64 = len(data)
+    p: i64 = pos
+    while True:
+        if p >= n:
+            return _INCOMPLETE
+        c = data[p]
+        if c == LF or c == CR:
+            return _skip_line_end(data, p, "header line", p)
+        if c == SP or c == HTAB:
+            return _FOLDED
+        line_start: i64 = p
+        needs_lowering = False
+        while p < n:
+            kind = TOKEN[data[p]]
+            if kind == 0:
+                break
+            if kind == TOKEN_UPPER:
+                needs_lowering = True
+            p += 1
+        if p >= n:
+            return _INCOMPLETE
+        # RFC 9112 §5.1: no whitespace between the field name and the colon.
+        if data[p] != COLON or p == line_start:
+            raise LocalProtocolError(f"illegal header line: {_line_at(data, line_start)!r}")
+        name_end: i64 = p
+        p += 1
+        while p < n and (data[p] == SP or data[p] == HTAB):
+            p += 1
+        value_start: i64 = p
+        value_end: i64 = p
+        while p < n:
+            kind = FIELD_VALUE[data[p]]
+            if kind == VALUE_VISIBLE:
+                p += 1
+                value_end = p
+            elif kind == VALUE_BLANK:
+                p += 1
+            else:
+                break
+        p = _skip_line_end(data, p, "header line", line_start)
+        if p < 0:
+            return _INCOMPLETE
+        raw_name = data[line_start:name_end]
+        name = raw_name.lower() if needs_lowering else raw_name
+        add_header(items, raw_name, name, data[value_start:value_end], headers)
+
+
+def _unfold(data: bytes, start: int, end: int) -> bytes:
+    """The header lines in ``data[start:end]`` with obs-fold continuations joined.
+
+    RFC 9112 §5.2: a recipient may replace each obs-fold with one SP. The result uses
+    CRLF line ends and still ends with the blank line.
+    """
+    lines = data[start:end].split(b"\n")
+    joined: list[bytes] = []
+    for line in lines[:-2]:  # the last two pieces are the blank line's
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        if line[:1] in (b" ", b"\t"):
+            if not joined:
+                raise LocalProtocolError("continuation line at start of headers")
+            joined[-1] = joined[-1] + b" " + line.lstrip(b" \t")
+        else:
+            joined.append(line)
+    return b"".join([line + b"\r\n" for line in joined]) + b"\r\n"
+
+
+def _parse_folded_section(data: bytes, pos: int, headers: Headers, head_end: int) -> None:
+    # Start the section again from scratch, this time with the folds joined.
+    headers._full_items.clear()
+    headers._forget_facts()
+    unfolded = _unfold(data, pos, head_end)
+    if parse_header_section(unfolded, 0, headers) != len(unfolded):  # pragma: no cover
+        raise LocalProtocolError("malformed header section")
+
+
+def read_request_head(buf: ReceiveBuffer) -> Request | None:
+    """The next request head from the buffer, None if incomplete (errors: see module doc)."""
+    if not buf:
+        return None
+    first = buf.first_byte()
+    if first < 0x21:
+        # Early rejection, as h11: a request cannot start with a control byte or SP.
+        if first == CR or first == LF:
+            raise LocalProtocolError("no request line received (the head starts with an empty line)")
+        raise LocalProtocolError(f"illegal request line: starts with byte 0x{first:02x}")
+    return _parse_request(buf.view(), buf.start, buf)
+
+
+def read_response_head(buf: ReceiveBuffer) -> InformationalResponse | Response | None:
+    """The next response head from the buffer, None if incomplete."""
+    if not buf:
+        return None
+    first = buf.first_byte()
+    if first < 0x21:
+        if first == CR or first == LF:
+            raise LocalProtocolError("no response line received (the head starts with an empty line)")
+        raise LocalProtocolError(f"illegal status line: starts with byte 0x{first:02x}")
+    return _parse_response(buf.view(), buf.start, buf)
+
+
+def _head_complete(buf: ReceiveBuffer) -> bool:
+    return buf.find_head_end() >= 0
+
+
+def _wait_or_raise(buf: ReceiveBuffer, error: LocalProtocolError) -> None:
+    """An error in a head counts only once the whole head is there (as in h11)."""
+    if _head_complete(buf):
+        raise error
+    buf.awaiting_head_end = True
+
+
+def _section_or_wait(data: bytes, pos: i64, headers: Headers, buf: ReceiveBuffer) -> i64:
+    end = parse_header_section(data, pos, headers)
+    if end == _FOLDED:
+        head_end = buf.find_head_end()
+        if head_end < 0:
+            return _INCOMPLETE
+        _parse_folded_section(data, pos, headers, head_end)
+        return head_end
+    return end
+
+
+def _incomplete(buf: ReceiveBuffer) -> None:
+    if buf.awaiting_head_end and _head_complete(buf):
+        # The blank line is there, yet the parser ran out of bytes: never wait forever.
+        raise LocalProtocolError("malformed head")
+    buf.awaiting_head_end = True
+
+
+def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer) -> Request | None:
+    if buf.awaiting_head_end and not _head_complete(buf):
+        return None
+    try:
+        n: i64 = len(data)
+        p: i64 = start
+        # request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
+        while p < n and TOKEN[data[p]]:
+            p += 1
+        if p >= n:
+            _incomplete(buf)
+            return None
+        if data[p] != SP or p == start:
+            raise LocalProtocolError(f"illegal request line: {_line_at(data, start)!r}")
+        if p - start == 3 and data[start] == 0x47 and data[start + 1] == 0x45 and data[start + 2] == 0x54:
+            method = _GET
+        else:
+            method = data[start:p]
+        p += 1
+        target_start: i64 = p
+        while p < n and TARGET[data[p]]:
+            p += 1
+        if p >= n:
+            _incomplete(buf)
+            return None
+        if data[p] != SP or p == target_start:
+            raise LocalProtocolError(f"illegal request line: {_line_at(data, start)!r}")
+        target = data[target_start:p]
+        p = _parse_http_version(data, p + 1, "request line", start)
+        if p < 0:
+            _incomplete(buf)
+            return None
+        http_version = _version_at(data, p)
+        p = _skip_line_end(data, p, "request line", start)
+        if p < 0:
+            _incomplete(buf)
+            return None
+        headers = Headers([])
+        p = _section_or_wait(data, p, headers, buf)
+        if p < 0:
+            _incomplete(buf)
+            return None
+        check_host_count(headers.host_count, http_version)
+    except LocalProtocolError as error:
+        _wait_or_raise(buf, error)
+        return None
+    buf.awaiting_head_end = False
+    buf.consume(p - start)
+    return Request(method=method, headers=headers, target=target, http_version=http_version, _parsed=True)
+
+
+def _parse_response(data: bytes, start: i64, buf: ReceiveBuffer) -> InformationalResponse | Response | None:
+    if buf.awaiting_head_end and not _head_complete(buf):
+        return None
+    try:
+        n: i64 = len(data)
+        # status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4);
+        # as in h11, "HTTP/1.0 200" with no SP and no reason is accepted too.
+        p = _parse_http_version(data, start, "status line", start)
+        if p < 0:
+            _incomplete(buf)
+            return None
+        http_version = _version_at(data, p)
+        status_code = 0
+        i: i64 = 0
+        while i < 4:
+            if p >= n:
+                _incomplete(buf)
+                return None
+            c = data[p]
+            if (i == 0 and c != SP) or (i > 0 and not _DIGIT_0 <= c <= _DIGIT_9):
+                raise LocalProtocolError(f"illegal status line: {_line_at(data, start)!r}")
+            if i > 0:
+                status_code = status_code * 10 + (c - _DIGIT_0)
+            p += 1
+            i += 1
+        if p >= n:
+            _incomplete(buf)
+            return None
+        reason = b""
+        if data[p] == SP:
+            p += 1
+            reason_start: i64 = p
+            while p < n and FIELD_VALUE[data[p]]:
+                p += 1
+            reason = _OK if p - reason_start == 2 and data[reason_start:p] == _OK else data[reason_start:p]
+        p = _skip_line_end(data, p, "status line", start)
+        if p < 0:
+            _incomplete(buf)
+            return None
+        headers = Headers([])
+        p = _section_or_wait(data, p, headers, buf)
+        if p < 0:
+            _incomplete(buf)
+            return None
+        if status_code < 100:
+            raise LocalProtocolError(f"InformationalResponse status_code should be in range [100, 200), not {status_code}")
+    except LocalProtocolError as error:
+        _wait_or_raise(buf, error)
+        return None
+    buf.awaiting_head_end = False
+    buf.consume(p - start)
+    if status_code < 200:
+        return InformationalResponse(
+            headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=True
+        )
+    return Response(headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=True)
+
+
+def read_trailers(buf: ReceiveBuffer) -> EndOfMessage | None:
+    """The trailer section after a chunked body's last chunk (RFC 9112 §7.1.2)."""
+    if not buf:
+        return None
+    if buf.awaiting_head_end and not _head_complete(buf):
+        return None
+    data = buf.view()
+    start: i64 = buf.start
+    try:
+        headers = Headers([])
+        p = _section_or_wait(data, start, headers, buf)
+        if p < 0:
+            _incomplete(buf)
+            return None
+    except LocalProtocolError as error:
+        _wait_or_raise(buf, error)
+        return None
+    buf.awaiting_head_end = False
+    buf.consume(p - start)
+    if not headers:
+        headers = EMPTY_HEADERS
+    return EndOfMessage(headers=headers, _parsed=True)
+
+
+class BodyReader:
+    """Reads one message body; the subclass is chosen by the message's framing."""
+
+    def read(self, buf: ReceiveBuffer) -> Event | None:
+        raise NotImplementedError  # pragma: no cover
+
+    def read_eof(self) -> Event:
+        """What the peer closing the connection means here (an event, or an error)."""
+        raise NotImplementedError  # pragma: no cover
+
+
+class ContentLengthReader(BodyReader):
+    """A body of exactly ``length`` bytes (RFC 9112 §6.2)."""
+
+    def __init__(self, length: int) -> None:
+        self._length = length
+        self._remaining = length
+
+    def read(self, buf: ReceiveBuffer) -> Event | None:
+        remaining = self._remaining
+        if remaining == 0:
+            return EndOfMessage(headers=EMPTY_HEADERS, _parsed=True)
+        available = len(buf)
+        if available == 0:
+            return None
+        count = available if available < remaining else remaining
+        self._remaining = remaining - count
+        return Data(buf.take(count))
+
+    def read_eof(self) -> Event:
+        raise LocalProtocolError(
+            "peer closed connection without sending complete message body: "
+            f"received {self._length - self._remaining} bytes, expected {self._length}"
+        )
+
+
+_CHUNK_SIZE_LINE: Final = 0
+_CHUNK_DATA: Final = 1
+_CHUNK_CR: Final = 2
+_CHUNK_LF: Final = 3
+_CHUNK_TRAILERS: Final = 4
+
+
+class ChunkedReader(BodyReader):
+    """A chunked body (RFC 9112 §7.1): size lines, chunk data, CRLF, ..., trailers."""
+
+    def __init__(self) -> None:
+        self._part = _CHUNK_SIZE_LINE
+        self._remaining = 0  # bytes of the current chunk still to come
+        self._chunk_start = False  # the next Data is the first of its chunk
+
+    def read(self, buf: ReceiveBuffer) -> Event | None:
+        while True:
+            part = self._part
+            if part == _CHUNK_DATA:
+                available = len(buf)
+                if available == 0:
+                    return None
+                remaining = self._remaining
+                count = available if available < remaining else remaining
+                self._remaining = remaining - count
+                chunk_start = self._chunk_start
+                self._chunk_start = False
+                chunk_end = count == remaining
+                if chunk_end:
+                    self._part = _CHUNK_CR
+                return Data(buf.take(count), chunk_start, chunk_end)
+            if part == _CHUNK_SIZE_LINE:
+                line_end = buf.find_crlf()
+                if line_end < 0:
+                    return None
+                size = _parse_chunk_size(buf.view(), buf.start, line_end)
+                buf.consume(line_end - buf.start)
+                if size == 0:
+                    self._part = _CHUNK_TRAILERS
+                else:
+                    self._remaining = size
+                    self._chunk_start = True
+                    self._part = _CHUNK_DATA
+            elif part == _CHUNK_TRAILERS:
+                return read_trailers(buf)
+            else:
+                # CVE-2025-43859: the two bytes after chunk data must be exactly CR LF,
+                # checked as each arrives.
+                if not buf:
+                    return None
+                expected = CR if part == _CHUNK_CR else LF
+                found = buf.first_byte()
+                if found != expected:
+                    raise LocalProtocolError(
+                        f"malformed chunk footer: {bytes([found])!r} (expected {bytes([expected])!r})"
+                    )
+                buf.consume(1)
+                self._part = _CHUNK_LF if part == _CHUNK_CR else _CHUNK_SIZE_LINE
+
+    def read_eof(self) -> Event:
+        raise LocalProtocolError(
+            "peer closed connection without sending complete message body: incomplete chunked read"
+        )
+
+
+def _parse_chunk_size(data: bytes, start: i64, end: i64) -> int:
+    """Parse ``chunk-size [ chunk-ext ] OWS CRLF`` in ``data[start:end]`` (end is after CRLF).
+
+    As h11 does: 1-20 hex digits; an extension (";" and anything but LF) is ignored;
+    SP/HTAB may trail the size.
+    """
+    p: i64 = start
+    size = 0
+    line_end: i64 = end - 2
+    while p < line_end:
+        digit = HEX_VALUE_PLUS_ONE[data[p]]
+        if digit == 0:
+            break
+        size = size * 16 + (digit - 1)
+        p += 1
+    digits = p - start
+    if digits == 0 or digits > MAX_CHUNK_SIZE_DIGITS:
+        raise LocalProtocolError(f"illegal chunk header: {data[start:end]!r}")
+    if p < line_end and data[p] == SEMICOLON:
+        if data.find(b"\n", p, line_end) >= 0:
+            raise LocalProtocolError(f"illegal chunk header: {data[start:end]!r}")
+        return size
+    while p < line_end:
+        c = data[p]
+        if c != SP and c != HTAB:
+            raise LocalProtocolError(f"illegal chunk header: {data[start:end]!r}")
+        p += 1
+    return size
+
+
+class Http10Reader(BodyReader):
+    """A body that runs until the peer closes the connection (RFC 9112 §6.3, item 8)."""
+
+    def read(self, buf: ReceiveBuffer) -> Event | None:
+        if not buf:
+            return None
+        return Data(buf.take_all())
+
+    def read_eof(self) -> Event:
+        return EndOfMessage(headers=EMPTY_HEADERS, _parsed=True)

@@ -1,0 +1,167 @@
+"""The receive buffer: bytes that arrived but have not been turned into events yet.
+
+Two concerns pull in different directions here. The parsers want ``bytes``, because
+compiled code indexes ``bytes`` directly; appending wants a ``bytearray``, because
+re-copying a growing ``bytes`` on every small append is quadratic. So the buffer keeps
+the caller's ``bytes`` object as it is when nothing was pending (the common case: no
+copy at all), switches to a ``bytearray`` only while a partial message waits for more
+bytes, and makes a ``bytes`` snapshot of that for the parsers once the message is
+complete. Searches for a head's end or a line's end remember where they stopped, so
+bytes trickling in one at a time are each looked at a bounded number of times.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from mypy_extensions import i64
+
+_LF: Final = 0x0A
+_CR: Final = 0x0D
+# Below this size a body piece is sliced (cheap call, two copies); above it, copied once
+# through a memoryview (dearer call, one copy).
+_SLICE_LIMIT: Final = 1024
+
+
+class ReceiveBuffer:
+    def __init__(self) -> None:
+        # When ``_in_bytearray`` is False the contents are ``_bytes[_start:]``; otherwise
+        # ``_bytearray[_start:]``, and ``_bytes`` is a snapshot of it if ``_snapshot_ok``.
+        self._bytes = b""
+        self._bytearray = bytearray()
+        self._in_bytearray = False
+        self._snapshot_ok = False
+        self._start = 0
+        # Absolute offsets before which no head end / no CRLF can start.
+        self._head_scan = 0
+        self._line_scan = 0
+        # Set when a parse found the head incomplete: until its end is seen, wait.
+        self.awaiting_head_end = False
+
+    def __len__(self) -> int:
+        if self._in_bytearray:
+            return len(self._bytearray) - self._start
+        return len(self._bytes) - self._start
+
+    def __bool__(self) -> bool:
+        return self.__len__() > 0
+
+    @property
+    def start(self) -> int:
+        """Offset of the first unconsumed byte within :meth:`view`."""
+        return self._start
+
+    def append(self, data: bytes | bytearray | memoryview) -> None:
+        if self.__len__() == 0 and type(data) is bytes:
+            # Nothing pending: keep the caller's immutable bytes as they are.
+            self._bytes = data
+            self._in_bytearray = False
+            self._start = 0
+            self._head_scan = 0
+            self._line_scan = 0
+            return
+        if not self._in_bytearray:
+            self._bytearray = bytearray(self._bytes[self._start :])
+            self._in_bytearray = True
+            self._forget_consumed()
+        elif self._start:
+            del self._bytearray[: self._start]
+            self._forget_consumed()
+        self._bytearray += data
+        self._snapshot_ok = False
+
+    def _forget_consumed(self) -> None:
+        self._head_scan = max(0, self._head_scan - self._start)
+        self._line_scan = max(0, self._line_scan - self._start)
+        self._start = 0
+
+    def view(self) -> bytes:
+        """The buffer as ``bytes``; unconsumed data starts at :attr:`start`."""
+        if self._in_bytearray and not self._snapshot_ok:
+            self._bytes = bytes(self._bytearray)
+            self._snapshot_ok = True
+        return self._bytes
+
+    def consume(self, count: int) -> None:
+        """Drop ``count`` bytes from the front (they became an event)."""
+        self._start += count
+        if self.__len__() == 0:
+            self._clear()
+
+    def _clear(self) -> None:
+        self.awaiting_head_end = False
+        self._bytes = b""
+        self._bytearray = bytearray()
+        self._in_bytearray = False
+        self._snapshot_ok = False
+        self._start = 0
+        self._head_scan = 0
+        self._line_scan = 0
+
+    def take(self, count: int) -> bytearray:
+        """Remove and return the first ``count`` bytes (at most one copy)."""
+        start = self._start
+        if self._in_bytearray:
+            if start == 0 and count == len(self._bytearray):
+                out = self._bytearray  # hand the whole accumulator over: no copy
+                self._clear()
+                return out
+            out = self._bytearray[start : start + count]
+        elif count < _SLICE_LIMIT:
+            out = bytearray(self._bytes[start : start + count])
+        else:
+            out = bytearray(memoryview(self._bytes)[start : start + count])
+        self.consume(count)
+        return out
+
+    def take_all(self) -> bytearray:
+        return self.take(self.__len__())
+
+    def remaining_bytes(self) -> bytes:
+        return self.view()[self._start :]
+
+    def first_byte(self) -> int:
+        """The next unconsumed byte (the buffer must not be empty)."""
+        if self._in_bytearray:
+            return self._bytearray[self._start]
+        return self._bytes[self._start]
+
+    def find_head_end(self) -> int:
+        """Offset just past the blank line ending a head (``\\n\\r?\\n``), or -1.
+
+        Only bytes not examined by an earlier call are searched.
+        """
+        data: bytes | bytearray = self._bytearray if self._in_bytearray else self._bytes
+        end: i64 = len(data)
+        start: i64 = self._start
+        # A section that is empty (trailers, usually) is just the blank line.
+        if start < end and data[start] == _LF:
+            return start + 1
+        if start + 1 < end and data[start] == _CR and data[start + 1] == _LF:
+            return start + 2
+        pos: i64 = max(start, self._head_scan)
+        while True:
+            lf: i64 = data.find(b"\n", pos)
+            if lf < 0:
+                self._head_scan = end
+                return -1
+            if lf + 1 < end and data[lf + 1] == _LF:
+                return lf + 2
+            if lf + 2 < end and data[lf + 1] == _CR and data[lf + 2] == _LF:
+                return lf + 3
+            if lf + 2 >= end:
+                # Too close to the end to tell: look at this LF again next time.
+                self._head_scan = lf
+                return -1
+            pos = lf + 1
+
+    def find_crlf(self) -> int:
+        """Offset just past the next CRLF, or -1 (only new bytes are searched)."""
+        data: bytes | bytearray = self._bytearray if self._in_bytearray else self._bytes
+        pos: i64 = max(self._start, self._line_scan)
+        found: i64 = data.find(b"\r\n", pos)
+        if found < 0:
+            self._line_scan = max(self._start, len(data) - 1)
+            return -1
+        return found + 2

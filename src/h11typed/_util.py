@@ -1,0 +1,70 @@
+"""The parts of h11typed that stay interpreted: the error classes and two sentinels.
+
+This module is deliberately left out of the mypyc build. Nothing here is on a hot path
+(errors are raised only for protocol violations), and keeping these as ordinary Python
+classes means users can subclass and pickle the exceptions, and the sentinels can use a
+metaclass, exactly as with h11.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ProtocolError(Exception):
+    """Base class for the two protocol errors; never raised or instantiated itself.
+
+    ``error_status_hint`` is the HTTP status a server should answer with when the error
+    came from the peer (400 unless a more specific one fits, e.g. 431 or 501).
+    """
+
+    error_status_hint: int
+
+    def __init__(self, msg: str, error_status_hint: int = 400) -> None:
+        if type(self) is ProtocolError:
+            raise TypeError("ProtocolError is abstract: raise LocalProtocolError or RemoteProtocolError")
+        super().__init__(msg)
+        self.error_status_hint = error_status_hint
+
+
+class LocalProtocolError(ProtocolError):
+    """We (the caller) tried to do something that HTTP/1.1 does not allow."""
+
+
+class RemoteProtocolError(ProtocolError):
+    """The peer sent something that HTTP/1.1 does not allow."""
+
+
+def as_remote_protocol_error(exc: LocalProtocolError) -> RemoteProtocolError:
+    """Turn an error found while parsing the peer's bytes into a RemoteProtocolError.
+
+    The internals raise LocalProtocolError everywhere; next_event() re-labels the very
+    same exception object so its message, hint, traceback and context all survive.
+    """
+    relabelled: Any = exc
+    relabelled.__class__ = RemoteProtocolError
+    return relabelled  # type: ignore[no-any-return]
+
+
+class _SentinelType(type):
+    """Metaclass for NEED_DATA and PAUSED: each is a class that is its own type.
+
+    ``type(NEED_DATA) is NEED_DATA`` lets callers dispatch on ``type(conn.next_event())``,
+    and ``isinstance(x, PAUSED)`` works next to event classes.
+    """
+
+    def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> _SentinelType:
+        cls = type.__new__(mcls, name, bases, namespace)
+        cls.__class__ = cls  # type: ignore[assignment]  # now type(cls) is cls
+        return cls
+
+    def __repr__(cls) -> str:
+        return cls.__name__
+
+
+class NEED_DATA(_SentinelType, metaclass=_SentinelType):
+    """Returned by next_event(): more bytes are needed before the next event."""
+
+
+class PAUSED(_SentinelType, metaclass=_SentinelType):
+    """Returned by next_event(): nothing more until start_next_cycle() (or ever, after a switch)."""

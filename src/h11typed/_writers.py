@@ -1,0 +1,130 @@
+"""Turning events into bytes: head serialisation and the three body writers.
+
+Writers append pieces to a list instead of returning bytes, so that
+``send_with_data_passthrough`` can hand a Data payload back untouched (for sendfile)
+and ``send`` can join everything with a single copy.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from ._events import InformationalResponse, Request, Response
+from ._headers import Headers
+from ._util import LocalProtocolError
+
+_HTTP_1_1: Final = b"1.1"
+_HOST: Final = b"host"
+_COLON_SP: Final = b": "
+_CRLF: Final = b"\r\n"
+# Status codes as bytes, computed once: str(code).encode() costs more than the rest of a
+# small response head.
+_STATUS_BYTES: Final[tuple[bytes, ...]] = tuple([str(code).encode("ascii") for code in range(1000)])
+
+
+def write_headers(headers: Headers, out: list[Any]) -> None:
+    """Header lines with their raw names, Host first (RFC 9110 §7.2), then a blank line."""
+    items = headers._full_items
+    if headers.host_count:
+        for raw_name, name, value in items:
+            if name == _HOST:
+                out.append(raw_name)
+                out.append(_COLON_SP)
+                out.append(value)
+                out.append(_CRLF)
+        for raw_name, name, value in items:
+            if name != _HOST:
+                out.append(raw_name)
+                out.append(_COLON_SP)
+                out.append(value)
+                out.append(_CRLF)
+    else:
+        for raw_name, _, value in items:
+            out.append(raw_name)
+            out.append(_COLON_SP)
+            out.append(value)
+            out.append(_CRLF)
+    out.append(_CRLF)
+
+
+def _check_version(http_version: bytes) -> None:
+    if http_version != _HTTP_1_1:
+        raise LocalProtocolError(f"h11typed only sends HTTP/1.1 (got http_version={http_version!r})")
+
+
+def write_request(request: Request, out: list[Any]) -> None:
+    _check_version(request.http_version)
+    out.append(request.method)
+    out.append(b" ")
+    out.append(request.target)
+    out.append(b" HTTP/1.1\r\n")
+    write_headers(request.headers, out)
+
+
+def write_response(response: InformationalResponse | Response, out: list[Any]) -> None:
+    _check_version(response.http_version)
+    # The SP after the status code is required even when the reason is empty (RFC 9112 §4);
+    # no default reason phrase is filled in.
+    out.append(b"HTTP/1.1 ")
+    out.append(_STATUS_BYTES[response.status_code])
+    out.append(b" ")
+    out.append(response.reason)
+    out.append(_CRLF)
+    write_headers(response.headers, out)
+
+
+class BodyWriter:
+    """Writes one message body; the subclass is chosen by the message's framing."""
+
+    def send_data(self, data: Any, out: list[Any]) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+    def send_eom(self, trailers: Headers, out: list[Any]) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+
+class ContentLengthWriter(BodyWriter):
+    """Exactly the declared number of bytes, no trailers (RFC 9112 §6.2)."""
+
+    def __init__(self, length: int) -> None:
+        self._remaining = length
+
+    def send_data(self, data: Any, out: list[Any]) -> None:
+        self._remaining -= len(data)
+        if self._remaining < 0:
+            raise LocalProtocolError("Too much data for declared Content-Length")
+        out.append(data)
+
+    def send_eom(self, trailers: Headers, out: list[Any]) -> None:
+        if self._remaining != 0:
+            raise LocalProtocolError("Too little data for declared Content-Length")
+        if trailers:
+            raise LocalProtocolError("Content-Length and trailers don't mix")
+
+
+class ChunkedWriter(BodyWriter):
+    """Each Data as one chunk; EndOfMessage as the last chunk plus trailers (RFC 9112 §7.1)."""
+
+    def send_data(self, data: Any, out: list[Any]) -> None:
+        size = len(data)
+        # An empty chunk would read as the last chunk, so empty Data writes nothing.
+        if size == 0:
+            return
+        out.append(b"%x\r\n" % size)
+        out.append(data)
+        out.append(_CRLF)
+
+    def send_eom(self, trailers: Headers, out: list[Any]) -> None:
+        out.append(b"0\r\n")
+        write_headers(trailers, out)
+
+
+class Http10Writer(BodyWriter):
+    """A body delimited by closing the connection (RFC 9112 §6.3): no framing at all."""
+
+    def send_data(self, data: Any, out: list[Any]) -> None:
+        out.append(data)
+
+    def send_eom(self, trailers: Headers, out: list[Any]) -> None:
+        if trailers:
+            raise LocalProtocolError("can't send trailers to HTTP/1.0 client")
