@@ -6,7 +6,7 @@ into events and the events you send into bytes; it never does I/O itself.
 
 from __future__ import annotations
 
-from ._compiled import COMPILED
+from ._compiled import COMPILED as COMPILED
 from ._connection import NEED_DATA, PAUSED, Connection
 from ._events import ConnectionClosed, Data, EndOfMessage, Event, InformationalResponse, Request, Response
 from ._state import (
@@ -15,7 +15,7 @@ from ._state import (
     DONE,
     ERROR,
     IDLE,
-    MIGHT_SWITCH_PROTOCOL,
+    MIGHT_SWITCH_PROTOCOL as MIGHT_SWITCH_PROTOCOL,
     MUST_CLOSE,
     SEND_BODY,
     SEND_RESPONSE,
@@ -23,8 +23,10 @@ from ._state import (
     SWITCHED_PROTOCOL,
 )
 from ._util import LocalProtocolError, ProtocolError, RemoteProtocolError
-from ._version import __version__
+from ._version import __version__ as __version__
 
+# Not in __all__ (as in h11) but importable: MIGHT_SWITCH_PROTOCOL, PRODUCT_ID, __version__,
+# and h11typed's own COMPILED (True when this is the mypyc build).
 PRODUCT_ID = "python-h11typed/" + __version__
 
 # The same names, in the same order, as h11 0.16.0's __all__ (a tuple there too).
@@ -32,27 +34,24 @@ __all__ = (
     "Connection",
     "NEED_DATA",
     "PAUSED",
-    "Event",
-    "Request",
-    "InformationalResponse",
-    "Response",
+    "ConnectionClosed",
     "Data",
     "EndOfMessage",
-    "ConnectionClosed",
+    "Event",
+    "InformationalResponse",
+    "Request",
+    "Response",
     "CLIENT",
-    "SERVER",
-    "IDLE",
-    "SEND_RESPONSE",
-    "SEND_BODY",
-    "DONE",
-    "MUST_CLOSE",
     "CLOSED",
+    "DONE",
     "ERROR",
+    "IDLE",
+    "MUST_CLOSE",
+    "SEND_BODY",
+    "SEND_RESPONSE",
+    "SERVER",
     "SWITCHED_PROTOCOL",
     "ProtocolError",
     "LocalProtocolError",
     "RemoteProtocolError",
 )
-
-# Not in __all__, as in h11, but importable.
-_EXTRA = (MIGHT_SWITCH_PROTOCOL, PRODUCT_ID, __version__, COMPILED)

@@ -6,7 +6,10 @@ nanosecond a byte; that is why the grammar lives here as tables rather than rege
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from mypy_extensions import i64
 
 
 def _table(entries: dict[int, int]) -> bytes:
@@ -54,33 +57,35 @@ MAX_CONTENT_LENGTH_DIGITS: Final = 20
 MAX_CHUNK_SIZE_DIGITS: Final = 20
 
 
+# The checks below use index loops with native (i64) indices: compiled, that is about
+# 1 ns a byte, where ``for byte in data`` costs about 8.
+
+
+def _all_in(table: bytes, data: bytes) -> bool:
+    n: i64 = len(data)
+    i: i64 = 0
+    while i < n:
+        if table[data[i]] == 0:
+            return False
+        i += 1
+    return True
+
+
 def is_token(data: bytes) -> bool:
     """True when ``data`` is a non-empty token (RFC 9110 §5.6.2)."""
-    if not data:
-        return False
-    for byte in data:
-        if not TOKEN[byte]:
-            return False
-    return True
+    return len(data) > 0 and _all_in(TOKEN, data)
 
 
 def is_field_value(data: bytes) -> bool:
     """True when ``data`` is a valid field value with no leading or trailing SP/HTAB."""
-    if not data:
+    n: i64 = len(data)
+    if n == 0:
         return True
-    if FIELD_VALUE[data[0]] != VALUE_VISIBLE or FIELD_VALUE[data[-1]] != VALUE_VISIBLE:
+    if FIELD_VALUE[data[0]] != VALUE_VISIBLE or FIELD_VALUE[data[n - 1]] != VALUE_VISIBLE:
         return False
-    for byte in data:
-        if not FIELD_VALUE[byte]:
-            return False
-    return True
+    return _all_in(FIELD_VALUE, data)
 
 
 def is_request_target(data: bytes) -> bool:
     """True when ``data`` is one or more VCHAR bytes."""
-    if not data:
-        return False
-    for byte in data:
-        if not TARGET[byte]:
-            return False
-    return True
+    return len(data) > 0 and _all_in(TARGET, data)

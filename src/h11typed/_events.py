@@ -66,7 +66,7 @@ class Request(Event):
     ) -> None:
         if _parsed:
             object.__setattr__(self, "method", method)
-            object.__setattr__(self, "headers", headers)
+            object.__setattr__(self, "headers", normalize_and_validate(headers, validate=False))
             object.__setattr__(self, "target", target)
             object.__setattr__(self, "http_version", http_version)
             return
@@ -117,7 +117,7 @@ class _ResponseBase(Event):
         _parsed: bool = False,
     ) -> None:
         if _parsed:
-            object.__setattr__(self, "headers", headers)
+            object.__setattr__(self, "headers", normalize_and_validate(headers, validate=False))
             object.__setattr__(self, "status_code", status_code)
             object.__setattr__(self, "http_version", http_version)
             object.__setattr__(self, "reason", reason)
@@ -131,6 +131,14 @@ class _ResponseBase(Event):
         # The reason phrase is not validated (as in h11); it is written as given.
         object.__setattr__(self, "reason", bytesify(reason))
         object.__setattr__(self, "http_version", bytesify(http_version))
+        # One __init__ serves both subclasses (a super() chain would cost as much again).
+        if type(self) is InformationalResponse:
+            if not 100 <= self.status_code < 200:
+                raise LocalProtocolError(
+                    f"InformationalResponse status_code should be in range [100, 200), not {self.status_code}"
+                )
+        elif not 200 <= self.status_code < 1000:
+            raise LocalProtocolError(f"Response status_code should be in range [200, 1000), not {self.status_code}")
 
     def __hash__(self) -> int:
         return _unhashable(self)
@@ -149,42 +157,10 @@ def _rebuild_response(
 class InformationalResponse(_ResponseBase):
     """A 1xx interim response (e.g. 100 Continue, 101 Switching Protocols)."""
 
-    def __init__(
-        self,
-        *,
-        headers: HeaderInput,
-        status_code: int,
-        http_version: BytesInput = b"1.1",
-        reason: BytesInput = b"",
-        _parsed: bool = False,
-    ) -> None:
-        super().__init__(
-            headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=_parsed
-        )
-        if not 100 <= self.status_code < 200:
-            raise LocalProtocolError(
-                f"InformationalResponse status_code should be in range [100, 200), not {self.status_code}"
-            )
-
 
 @dataclass(init=False, frozen=True)
 class Response(_ResponseBase):
     """The start of a final response: status line and header section."""
-
-    def __init__(
-        self,
-        *,
-        headers: HeaderInput,
-        status_code: int,
-        http_version: BytesInput = b"1.1",
-        reason: BytesInput = b"",
-        _parsed: bool = False,
-    ) -> None:
-        super().__init__(
-            headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=_parsed
-        )
-        if not 200 <= self.status_code < 1000:
-            raise LocalProtocolError(f"Response status_code should be in range [200, 1000), not {self.status_code}")
 
 
 @dataclass(init=False, frozen=True)
@@ -222,8 +198,8 @@ class EndOfMessage(Event):
     def __init__(self, *, headers: HeaderInput | None = None, _parsed: bool = False) -> None:
         if headers is None:
             headers = Headers([])
-        elif not _parsed:
-            headers = normalize_and_validate(headers)
+        else:
+            headers = normalize_and_validate(headers, validate=not _parsed)
         object.__setattr__(self, "headers", headers)
 
     def __hash__(self) -> int:
@@ -240,3 +216,6 @@ def _rebuild_end_of_message(headers: Headers) -> EndOfMessage:
 @dataclass(frozen=True)
 class ConnectionClosed(Event):
     """The sender has closed its side of the connection (it sends nothing more)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ConnectionClosed, ())

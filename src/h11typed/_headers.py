@@ -194,8 +194,12 @@ def add_header(items: list[HeaderTriple], raw_name: bytes, name: bytes, value: b
     note_special_header(headers_so_far, name, value)
 
 
-def normalize_and_validate(headers: Iterable[tuple[BytesInput, BytesInput]]) -> Headers:
-    """Build a Headers from user input, validating every name and value."""
+def normalize_and_validate(headers: HeaderInput, validate: bool = True) -> Headers:
+    """Build a Headers from user input, validating every name and value.
+
+    ``validate=False`` (an event built with ``_parsed=True``) still normalises the
+    framing headers but trusts the names and values.
+    """
     if isinstance(headers, Headers):
         return headers
     result = Headers([])
@@ -205,10 +209,11 @@ def normalize_and_validate(headers: Iterable[tuple[BytesInput, BytesInput]]) -> 
         raw_name_input, value_input = pair
         raw_name = bytesify(raw_name_input)
         value = bytesify(value_input)
-        if not is_token(raw_name):
-            raise LocalProtocolError(f"Illegal header name {raw_name!r}")
-        if not is_field_value(value):
-            raise LocalProtocolError(f"Illegal header value {value!r}")
+        if validate:
+            if not is_token(raw_name):
+                raise LocalProtocolError(f"Illegal header name {raw_name!r}")
+            if not is_field_value(value):
+                raise LocalProtocolError(f"Illegal header value {value!r}")
         add_header(items, raw_name, raw_name.lower(), value, result)
     return result
 

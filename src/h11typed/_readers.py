@@ -251,8 +251,9 @@ def _section_or_wait(data: bytes, pos: i64, headers: Headers, buf: ReceiveBuffer
 
 
 def _incomplete(buf: ReceiveBuffer) -> None:
-    if buf.awaiting_head_end and _head_complete(buf):
-        # The blank line is there, yet the parser ran out of bytes: never wait forever.
+    if buf.awaiting_head_end and _head_complete(buf):  # pragma: no cover - defensive
+        # The blank line is there, yet the parser ran out of bytes. The grammar makes
+        # this impossible; the check guarantees that a bug here can never hang a peer.
         raise LocalProtocolError("malformed head")
     buf.awaiting_head_end = True
 

@@ -240,13 +240,9 @@ class ConnectionState:
     def _move(self, role_index: int, state: int, kind: int) -> int:
         new_state = _EVENT_TABLE[(role_index * _N_STATES + state) * _N_KINDS + kind]
         if new_state == _NO_TRANSITION:
-            public_kind = EVENT_KINDS[kind]
-            if kind == E_ACCEPT_UPGRADE:
-                public_kind = "InformationalResponse"
-            elif kind == E_ACCEPT_CONNECT:
-                public_kind = "Response"
+            # (An "accept" kind is only ever sent from SEND_RESPONSE, where it is legal.)
             raise LocalProtocolError(
-                f"can't handle event type {public_kind} when role={'CLIENT' if role_index == 0 else 'SERVER'}"
+                f"can't handle event type {EVENT_KINDS[kind]} when role={'CLIENT' if role_index == 0 else 'SERVER'}"
                 f" and state={STATE_NAMES[state]}"
             )
         return new_state

@@ -1,0 +1,1 @@
+"""Runnable examples of h11typed; see examples/demo.py."""
