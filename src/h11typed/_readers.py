@@ -213,6 +213,8 @@ def read_request_head(buf: ReceiveBuffer) -> Request | None:
         if first == CR or first == LF:
             raise LocalProtocolError("no request line received (the head starts with an empty line)")
         raise LocalProtocolError(f"illegal request line: starts with byte 0x{first:02x}")
+    if buf.awaiting_head_end and not _head_complete(buf):
+        return None  # (before view(): a snapshot per trickled byte would be quadratic)
     return _parse_request(buf.view(), buf.start, buf)
 
 
@@ -225,6 +227,8 @@ def read_response_head(buf: ReceiveBuffer) -> InformationalResponse | Response |
         if first == CR or first == LF:
             raise LocalProtocolError("no response line received (the head starts with an empty line)")
         raise LocalProtocolError(f"illegal status line: starts with byte 0x{first:02x}")
+    if buf.awaiting_head_end and not _head_complete(buf):
+        return None
     return _parse_response(buf.view(), buf.start, buf)
 
 
@@ -259,8 +263,6 @@ def _incomplete(buf: ReceiveBuffer) -> None:
 
 
 def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer) -> Request | None:
-    if buf.awaiting_head_end and not _head_complete(buf):
-        return None
     try:
         n: i64 = len(data)
         p: i64 = start
@@ -310,8 +312,6 @@ def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer) -> Request | Non
 
 
 def _parse_response(data: bytes, start: i64, buf: ReceiveBuffer) -> InformationalResponse | Response | None:
-    if buf.awaiting_head_end and not _head_complete(buf):
-        return None
     try:
         n: i64 = len(data)
         # status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4);
