@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final, cast, overload
 
-from ._abnf import MAX_CONTENT_LENGTH_DIGITS, is_field_value, is_token
+from ._abnf import LOWERCASE, MAX_CONTENT_LENGTH_DIGITS, digits_value, is_field_value, token_case
 from ._util import LocalProtocolError
 
 BytesLike = bytes | bytearray | memoryview
@@ -116,7 +116,7 @@ def note_special_header(headers: Headers, name: bytes, value: bytes) -> None:
             headers.host_count += 1
     elif length == 14:
         if name == _CONTENT_LENGTH:
-            headers.content_length = int(value)
+            headers.content_length = digits_value(value)
     elif length == 17:
         if name == _TRANSFER_ENCODING:
             headers.chunked = True
@@ -153,12 +153,14 @@ def normalize_content_length(value: bytes) -> bytes:
     RFC 9112 §6.3: a list of identical lengths ("5, 5") may be treated as one; differing
     ones are an error. At most 20 digits, so int() stays cheap.
     """
+    if len(value) <= MAX_CONTENT_LENGTH_DIGITS and digits_value(value) >= 0:
+        return value  # the usual case: one plain length
     if b"," in value:
         lengths = {part.strip() for part in value.split(b",")}
         if len(lengths) != 1:
             raise LocalProtocolError("conflicting Content-Length headers")
         value = lengths.pop()
-    if not value or not value.isdigit() or len(value) > MAX_CONTENT_LENGTH_DIGITS:
+    if len(value) > MAX_CONTENT_LENGTH_DIGITS or digits_value(value) < 0:
         raise LocalProtocolError(f"bad Content-Length: {value!r}")
     return value
 
@@ -206,15 +208,22 @@ def normalize_and_validate(headers: HeaderInput, validate: bool = True) -> Heade
     items = result._full_items
     pairs: Iterable[Any] = headers
     for pair in pairs:
-        raw_name_input, value_input = pair
+        if type(pair) is tuple and len(pair) == 2:
+            # Unpacking a known 2-tuple is a few instructions; generic unpacking goes
+            # through the iterator protocol (any 2-item iterable is still accepted).
+            known_pair: tuple[Any, Any] = pair
+            raw_name_input, value_input = known_pair
+        else:
+            raw_name_input, value_input = pair
         raw_name = bytesify(raw_name_input)
         value = bytesify(value_input)
+        case = token_case(raw_name)
         if validate:
-            if not is_token(raw_name):
+            if case < 0:
                 raise LocalProtocolError(f"Illegal header name {raw_name!r}")
             if not is_field_value(value):
                 raise LocalProtocolError(f"Illegal header value {value!r}")
-        add_header(items, raw_name, raw_name.lower(), value, result)
+        add_header(items, raw_name, raw_name.translate(LOWERCASE) if case else raw_name, value, result)
     return result
 
 

@@ -28,6 +28,7 @@ from ._abnf import (
     HEX_VALUE_PLUS_ONE,
     HTAB,
     LF,
+    LOWERCASE,
     MAX_CHUNK_SIZE_DIGITS,
     SEMICOLON,
     SP,
@@ -170,7 +171,7 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers) -> i64:
         if p < 0:
             return _INCOMPLETE
         raw_name = data[line_start:name_end]
-        name = raw_name.lower() if needs_lowering else raw_name
+        name = raw_name.translate(LOWERCASE) if needs_lowering else raw_name
         add_header(items, raw_name, name, data[value_start:value_end], headers)
 
 
