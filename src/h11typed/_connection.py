@@ -61,6 +61,7 @@ _CONNECT: Final = b"CONNECT"
 # body_framing() results besides a Content-Length (>= 0).
 FRAMING_CHUNKED: Final = -1
 FRAMING_UNTIL_CLOSE: Final = -2
+_NOT_A_HEAD: Final = -3
 
 
 def body_framing(request_method: bytes | None, event: Request | Response) -> int:
@@ -88,11 +89,11 @@ def body_framing(request_method: bytes | None, event: Request | Response) -> int
     return FRAMING_UNTIL_CLOSE
 
 
-def _body_reader(framing: int) -> BodyReader:
+def _body_reader(framing: int, max_fields: int) -> BodyReader:
     if framing >= 0:
         return ContentLengthReader(framing)
     if framing == FRAMING_CHUNKED:
-        return ChunkedReader()
+        return ChunkedReader(max_fields)
     return Http10Reader()
 
 
@@ -104,9 +105,20 @@ def _body_writer(framing: int) -> BodyWriter:
     return Http10Writer()
 
 
-def _keeps_alive(event: Request | Response) -> bool:
-    """Whether this message allows the connection to be reused (RFC 9112 §9.3)."""
-    return not event.headers.connection_close and event.http_version >= _HTTP_1_1
+def _keeps_alive(event: Request | Response, framing: int) -> bool:
+    """Whether this message allows the connection to be reused (RFC 9112 §9.3).
+
+    HTTP/1.1 persists unless "close" is among the connection options. HTTP/1.0
+    persists only with the "keep-alive" option (an h11typed extension: h11 closes
+    every HTTP/1.0 connection), and only when the body's end is known without closing
+    (a Content-Length, or no body); otherwise the connection closes as in h11.
+    """
+    headers = event.headers
+    if headers.connection_close:
+        return False
+    if event.http_version >= _HTTP_1_1:
+        return True
+    return headers.connection_keep_alive and framing >= 0
 
 
 class Connection:
@@ -115,9 +127,20 @@ class Connection:
     ``max_incomplete_event_size`` bounds how many bytes may be buffered while waiting for
     the end of a head (or another incomplete event); past it, next_event() raises a
     RemoteProtocolError with ``error_status_hint`` 431.
+
+    ``max_header_count`` (an h11typed extension; None means no limit, as in h11) bounds
+    the number of fields in a received head or trailer section: one more raises a
+    RemoteProtocolError with hint 431 as soon as its first byte arrives, however the
+    bytes are split.
     """
 
-    def __init__(self, our_role: Role, max_incomplete_event_size: int = DEFAULT_MAX_INCOMPLETE_EVENT_SIZE) -> None:
+    def __init__(
+        self,
+        our_role: Role,
+        max_incomplete_event_size: int = DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
+        *,
+        max_header_count: int | None = None,
+    ) -> None:
         role: object = our_role
         if role == CLIENT:
             self.our_role: Role = CLIENT
@@ -129,6 +152,10 @@ class Connection:
             raise ValueError(f"expected CLIENT or SERVER, not {our_role!r}")
         self._we_are_client = self.our_role == CLIENT
         self._max_incomplete_event_size = max_incomplete_event_size
+        if max_header_count is not None and max_header_count < 0:
+            raise ValueError(f"max_header_count must be None or >= 0, not {max_header_count}")
+        # -1: no limit.
+        self._max_fields = -1 if max_header_count is None else max_header_count
         self._cstate = ConnectionState()
         self._receive_buffer = ReceiveBuffer()
         self._receive_buffer_closed = False
@@ -209,9 +236,9 @@ class Connection:
                 event = self._body_reader.read(buf)
             elif their_state == S_IDLE or their_state == S_SEND_RESPONSE:
                 if self._we_are_client:
-                    event = read_response_head(buf)
+                    event = read_response_head(buf, self._max_fields)
                 else:
-                    event = read_request_head(buf)
+                    event = read_request_head(buf, self._max_fields)
             else:
                 # DONE, MUST_CLOSE or CLOSED: only the end of the connection may come.
                 if buf:
@@ -294,11 +321,11 @@ class Connection:
         """
         method = self._request_method
         headers = response.headers
+        peer_version = self.their_http_version
         need_close = False
         if body_framing(_GET if method == _HEAD else method, response) < 0:
             if headers.content_length >= 0:
                 headers = set_comma_header(headers, b"content-length", [])
-            peer_version = self.their_http_version
             if peer_version is None or peer_version < _HTTP_1_1:
                 # A peer that sent no valid request yet, or an HTTP/1.0 one, may not
                 # understand chunked: send no framing and close afterwards.
@@ -312,6 +339,12 @@ class Connection:
             options = set(get_comma_header(headers, b"connection"))
             options.discard(b"keep-alive")
             options.add(b"close")
+            headers = set_comma_header(headers, b"connection", sorted(options))
+        elif peer_version is not None and peer_version < _HTTP_1_1 and not headers.connection_keep_alive:
+            # An HTTP/1.0 client asked for keep-alive and we can honour it: say so, or it
+            # would wait for us to close (RFC 9112 §9.3, an h11typed extension).
+            options = set(get_comma_header(headers, b"connection"))
+            options.add(b"keep-alive")
             headers = set_comma_header(headers, b"connection", sorted(options))
         if headers is response.headers:
             return response
@@ -330,7 +363,8 @@ class Connection:
         old_client = cstate.client
         old_server = cstate.server
         from_peer = sender_is_client != self._we_are_client
-        head: Request | Response | None = None
+        # Set for a Request or Response: its body framing (RFC 9112 §6.3).
+        framing = _NOT_A_HEAD
         event_type = type(event)
         if event_type is Data:
             cstate.process_event(sender_is_client, E_DATA)
@@ -351,12 +385,12 @@ class Connection:
             self._request_method = request.method
             if from_peer:
                 self.their_http_version = request.http_version
-            if not _keeps_alive(request):
+            framing = body_framing(request.method, request)
+            if not _keeps_alive(request, framing):
                 cstate.process_keep_alive_disabled()
             # RFC 9110 §10.1.1: only HTTP/1.1 (and later) clients can expect 100-continue.
             if request.headers.expect_100_continue and request.http_version >= _HTTP_1_1:
                 self.client_is_waiting_for_100_continue = True
-            head = request
         elif event_type is Response:
             response = cast(Response, event)
             kind = E_RESPONSE
@@ -365,10 +399,10 @@ class Connection:
             cstate.process_event(sender_is_client, kind)
             if from_peer:
                 self.their_http_version = response.http_version
-            if not _keeps_alive(response):
+            framing = body_framing(self._request_method, response)
+            if not _keeps_alive(response, framing):
                 cstate.process_keep_alive_disabled()
             self.client_is_waiting_for_100_continue = False
-            head = response
         elif event_type is InformationalResponse:
             informational = cast(InformationalResponse, event)
             kind = E_INFORMATIONAL_RESPONSE
@@ -386,15 +420,14 @@ class Connection:
                 f"can't handle event type {event_type.__name__} when role="
                 f"{'CLIENT' if sender_is_client else 'SERVER'} and state={state}"
             )
-        if head is not None:
+        if framing != _NOT_A_HEAD:
             # Entering SEND_BODY: pick the body reader or writer for this message's framing.
             if sender_is_client:
                 entered_body = cstate.client == S_SEND_BODY and old_client != S_SEND_BODY
             else:
                 entered_body = cstate.server == S_SEND_BODY and old_server != S_SEND_BODY
             if entered_body:
-                framing = body_framing(self._request_method, head)
                 if from_peer:
-                    self._body_reader = _body_reader(framing)
+                    self._body_reader = _body_reader(framing, self._max_fields)
                 else:
                     self._body_writer = _body_writer(framing)

@@ -153,14 +153,23 @@ def _rebuild_response(
     return cls(headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=True)
 
 
+# Each subclass defines __hash__ again: @dataclass(frozen=True) would otherwise generate
+# one that fails on the Headers field instead of on the event. (eq=False, inheriting
+# both, gives a wrong __eq__ once compiled.)
 @dataclass(init=False, frozen=True)
 class InformationalResponse(_ResponseBase):
     """A 1xx interim response (e.g. 100 Continue, 101 Switching Protocols)."""
+
+    def __hash__(self) -> int:
+        return _unhashable(self)
 
 
 @dataclass(init=False, frozen=True)
 class Response(_ResponseBase):
     """The start of a final response: status line and header section."""
+
+    def __hash__(self) -> int:
+        return _unhashable(self)
 
 
 @dataclass(init=False, frozen=True)

@@ -121,15 +121,17 @@ def _version_at(data: bytes, end: i64) -> bytes:
     return version
 
 
-def parse_header_section(data: bytes, pos: i64, headers: Headers) -> i64:
+def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: int) -> i64:
     """Parse header lines from ``pos`` through the blank line ending the section.
 
     Returns the offset after the blank line, -1 if more bytes are needed, or -2 when an
-    obs-fold continuation line is met (the caller unfolds and parses again).
+    obs-fold continuation line is met (the caller unfolds and parses again). With
+    ``max_fields`` >= 0, the first byte of one field more than that raises (hint 431).
     """
     items = headers._full_items
     n: i64 = len(data)
     p: i64 = pos
+    fields = 0
     while True:
         if p >= n:
             return _INCOMPLETE
@@ -138,6 +140,9 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers) -> i64:
             return _skip_line_end(data, p, "header line", p)
         if c == SP or c == HTAB:
             return _FOLDED
+        fields += 1
+        if fields > max_fields >= 0:
+            raise too_many_fields(max_fields)
         line_start: i64 = p
         needs_lowering = False
         while p < n:
@@ -175,6 +180,11 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers) -> i64:
         add_header(items, raw_name, name, data[value_start:value_end], headers)
 
 
+def too_many_fields(max_fields: int) -> LocalProtocolError:
+    # 431 Request Header Fields Too Large (RFC 6585 §5); final as soon as it is seen.
+    return LocalProtocolError(f"too many header fields (more than {max_fields})", error_status_hint=431)
+
+
 def _unfold(data: bytes, start: int, end: int) -> bytes:
     """The header lines in ``data[start:end]`` with obs-fold continuations joined.
 
@@ -195,16 +205,16 @@ def _unfold(data: bytes, start: int, end: int) -> bytes:
     return b"".join([line + b"\r\n" for line in joined]) + b"\r\n"
 
 
-def _parse_folded_section(data: bytes, pos: int, headers: Headers, head_end: int) -> None:
+def _parse_folded_section(data: bytes, pos: int, headers: Headers, head_end: int, max_fields: int) -> None:
     # Start the section again from scratch, this time with the folds joined.
     headers._full_items.clear()
     headers._forget_facts()
     unfolded = _unfold(data, pos, head_end)
-    if parse_header_section(unfolded, 0, headers) != len(unfolded):  # pragma: no cover
+    if parse_header_section(unfolded, 0, headers, max_fields) != len(unfolded):  # pragma: no cover
         raise LocalProtocolError("malformed header section")
 
 
-def read_request_head(buf: ReceiveBuffer) -> Request | None:
+def read_request_head(buf: ReceiveBuffer, max_fields: int) -> Request | None:
     """The next request head from the buffer, None if incomplete (errors: see module doc)."""
     if not buf:
         return None
@@ -214,12 +224,12 @@ def read_request_head(buf: ReceiveBuffer) -> Request | None:
         if first == CR or first == LF:
             raise LocalProtocolError("no request line received (the head starts with an empty line)")
         raise LocalProtocolError(f"illegal request line: starts with byte 0x{first:02x}")
-    if buf.awaiting_head_end and not _head_complete(buf):
-        return None  # (before view(): a snapshot per trickled byte would be quadratic)
-    return _parse_request(buf.view(), buf.start, buf)
+    if _still_waiting(buf, max_fields):
+        return None  # (checked before view(): a snapshot per trickled byte would be quadratic)
+    return _parse_request(buf.view(), buf.start, buf, max_fields)
 
 
-def read_response_head(buf: ReceiveBuffer) -> InformationalResponse | Response | None:
+def read_response_head(buf: ReceiveBuffer, max_fields: int) -> InformationalResponse | Response | None:
     """The next response head from the buffer, None if incomplete."""
     if not buf:
         return None
@@ -228,29 +238,49 @@ def read_response_head(buf: ReceiveBuffer) -> InformationalResponse | Response |
         if first == CR or first == LF:
             raise LocalProtocolError("no response line received (the head starts with an empty line)")
         raise LocalProtocolError(f"illegal status line: starts with byte 0x{first:02x}")
-    if buf.awaiting_head_end and not _head_complete(buf):
+    if _still_waiting(buf, max_fields):
         return None
-    return _parse_response(buf.view(), buf.start, buf)
+    return _parse_response(buf.view(), buf.start, buf, max_fields)
 
 
 def _head_complete(buf: ReceiveBuffer) -> bool:
     return buf.find_head_end() >= 0
 
 
+def _still_waiting(buf: ReceiveBuffer, max_fields: int, first_line_is_field: bool = False) -> bool:
+    """Whether an incomplete head is still known to be incomplete, so not worth parsing.
+
+    Parsing is tried again once the head's end has arrived, or once (if a field limit
+    is set) when more field lines than allowed have arrived: the parser then reports the
+    431 at the same point it would have had the bytes come all at once.
+    """
+    if not buf.awaiting_head_end or _head_complete(buf):
+        return False
+    # (The buffer counts lines after a line end; a trailer section's first line has none.)
+    field_lines = buf.field_lines + 1 if first_line_is_field else buf.field_lines
+    if field_lines > max_fields >= 0 and not buf.field_count_checked:
+        buf.field_count_checked = True
+        return False
+    return True
+
+
 def _wait_or_raise(buf: ReceiveBuffer, error: LocalProtocolError) -> None:
-    """An error in a head counts only once the whole head is there (as in h11)."""
-    if _head_complete(buf):
+    """An error in a head counts only once the whole head is there (as in h11).
+
+    Too many fields (431) is the exception: that is final however the head ends.
+    """
+    if error.error_status_hint == 431 or _head_complete(buf):
         raise error
     buf.awaiting_head_end = True
 
 
-def _section_or_wait(data: bytes, pos: i64, headers: Headers, buf: ReceiveBuffer) -> i64:
-    end = parse_header_section(data, pos, headers)
+def _section_or_wait(data: bytes, pos: i64, headers: Headers, buf: ReceiveBuffer, max_fields: int) -> i64:
+    end = parse_header_section(data, pos, headers, max_fields)
     if end == _FOLDED:
         head_end = buf.find_head_end()
         if head_end < 0:
             return _INCOMPLETE
-        _parse_folded_section(data, pos, headers, head_end)
+        _parse_folded_section(data, pos, headers, head_end, max_fields)
         return head_end
     return end
 
@@ -263,7 +293,7 @@ def _incomplete(buf: ReceiveBuffer) -> None:
     buf.awaiting_head_end = True
 
 
-def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer) -> Request | None:
+def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int) -> Request | None:
     try:
         n: i64 = len(data)
         p: i64 = start
@@ -299,7 +329,7 @@ def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer) -> Request | Non
             _incomplete(buf)
             return None
         headers = Headers([])
-        p = _section_or_wait(data, p, headers, buf)
+        p = _section_or_wait(data, p, headers, buf, max_fields)
         if p < 0:
             _incomplete(buf)
             return None
@@ -307,12 +337,13 @@ def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer) -> Request | Non
     except LocalProtocolError as error:
         _wait_or_raise(buf, error)
         return None
-    buf.awaiting_head_end = False
-    buf.consume(p - start)
+    buf.consume_head(p - start)
     return Request(method=method, headers=headers, target=target, http_version=http_version, _parsed=True)
 
 
-def _parse_response(data: bytes, start: i64, buf: ReceiveBuffer) -> InformationalResponse | Response | None:
+def _parse_response(
+    data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int
+) -> InformationalResponse | Response | None:
     try:
         n: i64 = len(data)
         # status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4);
@@ -350,7 +381,7 @@ def _parse_response(data: bytes, start: i64, buf: ReceiveBuffer) -> Informationa
             _incomplete(buf)
             return None
         headers = Headers([])
-        p = _section_or_wait(data, p, headers, buf)
+        p = _section_or_wait(data, p, headers, buf, max_fields)
         if p < 0:
             _incomplete(buf)
             return None
@@ -359,8 +390,7 @@ def _parse_response(data: bytes, start: i64, buf: ReceiveBuffer) -> Informationa
     except LocalProtocolError as error:
         _wait_or_raise(buf, error)
         return None
-    buf.awaiting_head_end = False
-    buf.consume(p - start)
+    buf.consume_head(p - start)
     if status_code < 200:
         return InformationalResponse(
             headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=True
@@ -368,25 +398,24 @@ def _parse_response(data: bytes, start: i64, buf: ReceiveBuffer) -> Informationa
     return Response(headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=True)
 
 
-def read_trailers(buf: ReceiveBuffer) -> EndOfMessage | None:
+def read_trailers(buf: ReceiveBuffer, max_fields: int) -> EndOfMessage | None:
     """The trailer section after a chunked body's last chunk (RFC 9112 §7.1.2)."""
     if not buf:
         return None
-    if buf.awaiting_head_end and not _head_complete(buf):
+    if _still_waiting(buf, max_fields, first_line_is_field=True):
         return None
     data = buf.view()
     start: i64 = buf.start
     try:
         headers = Headers([])
-        p = _section_or_wait(data, start, headers, buf)
+        p = _section_or_wait(data, start, headers, buf, max_fields)
         if p < 0:
             _incomplete(buf)
             return None
     except LocalProtocolError as error:
         _wait_or_raise(buf, error)
         return None
-    buf.awaiting_head_end = False
-    buf.consume(p - start)
+    buf.consume_head(p - start)
     if not headers:
         headers = EMPTY_HEADERS
     return EndOfMessage(headers=headers, _parsed=True)
@@ -438,7 +467,8 @@ _CHUNK_TRAILERS: Final = 4
 class ChunkedReader(BodyReader):
     """A chunked body (RFC 9112 §7.1): size lines, chunk data, CRLF, ..., trailers."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_fields: int) -> None:
+        self._max_fields = max_fields  # for the trailer section
         self._part = _CHUNK_SIZE_LINE
         self._remaining = 0  # bytes of the current chunk still to come
         self._chunk_start = False  # the next Data is the first of its chunk
@@ -472,7 +502,7 @@ class ChunkedReader(BodyReader):
                     self._chunk_start = True
                     self._part = _CHUNK_DATA
             elif part == _CHUNK_TRAILERS:
-                return read_trailers(buf)
+                return read_trailers(buf, self._max_fields)
             else:
                 # CVE-2025-43859: the two bytes after chunk data must be exactly CR LF,
                 # checked as each arrives.

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 _LF: Final = 0x0A
 _CR: Final = 0x0D
+_SP: Final = 0x20
+_HTAB: Final = 0x09
 # Below this size a body piece is sliced (cheap call, two copies); above it, copied once
 # through a memoryview (dearer call, one copy).
 _SLICE_LIMIT: Final = 1024
@@ -38,6 +40,10 @@ class ReceiveBuffer:
         self._line_scan = 0
         # Set when a parse found the head incomplete: until its end is seen, wait.
         self.awaiting_head_end = False
+        # Field lines of the current head seen by find_head_end() (for max_header_count),
+        # and whether the parser has been asked to check them yet.
+        self.field_lines = 0
+        self.field_count_checked = False
 
     def __len__(self) -> int:
         if self._in_bytearray:
@@ -89,8 +95,17 @@ class ReceiveBuffer:
         if self.__len__() == 0:
             self._clear()
 
+    def consume_head(self, count: int) -> None:
+        """Drop a head (or trailer section) that became an event; the next one starts fresh."""
+        self.awaiting_head_end = False
+        self.field_lines = 0
+        self.field_count_checked = False
+        self.consume(count)
+
     def _clear(self) -> None:
         self.awaiting_head_end = False
+        self.field_lines = 0
+        self.field_count_checked = False
         self._bytes = b""
         self._bytearray = bytearray()
         self._in_bytearray = False
@@ -130,7 +145,9 @@ class ReceiveBuffer:
     def find_head_end(self) -> int:
         """Offset just past the blank line ending a head (``\\n\\r?\\n``), or -1.
 
-        Only bytes not examined by an earlier call are searched.
+        Only bytes not examined by an earlier call are searched. On the way, the lines
+        that start a new field (not a blank line, not an obs-fold continuation) are
+        counted in ``field_lines``.
         """
         data: bytes | bytearray = self._bytearray if self._in_bytearray else self._bytes
         end: i64 = len(data)
@@ -146,14 +163,21 @@ class ReceiveBuffer:
             if lf < 0:
                 self._head_scan = end
                 return -1
-            if lf + 1 < end and data[lf + 1] == _LF:
-                return lf + 2
-            if lf + 2 < end and data[lf + 1] == _CR and data[lf + 2] == _LF:
-                return lf + 3
-            if lf + 2 >= end:
+            if lf + 1 >= end:
                 # Too close to the end to tell: look at this LF again next time.
                 self._head_scan = lf
                 return -1
+            after = data[lf + 1]
+            if after == _LF:
+                return lf + 2
+            if after == _CR:
+                if lf + 2 >= end:
+                    self._head_scan = lf
+                    return -1
+                if data[lf + 2] == _LF:
+                    return lf + 3
+            elif after != _SP and after != _HTAB:
+                self.field_lines += 1
             pos = lf + 1
 
     def find_crlf(self) -> int:
