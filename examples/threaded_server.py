@@ -62,7 +62,7 @@ class _Session:
                 if self.conn.our_state is h11typed.DONE and self.conn.their_state is h11typed.DONE:
                     self.conn.start_next_cycle()
                 else:
-                    # Keep-alive is off (Connection: close, HTTP/1.0) or the client is
+                    # Keep-alive is off (Connection: close, HTTP/1.0 without keep-alive) or the client is
                     # still sending a body we refused: closing is the only way on.
                     return
         except h11typed.RemoteProtocolError as exc:

@@ -340,7 +340,12 @@ class Connection:
             options.discard(b"keep-alive")
             options.add(b"close")
             headers = set_comma_header(headers, b"connection", sorted(options))
-        elif peer_version is not None and peer_version < _HTTP_1_1 and not headers.connection_keep_alive:
+        elif (
+            peer_version is not None
+            and peer_version < _HTTP_1_1
+            and not headers.connection_keep_alive
+            and not headers.connection_close
+        ):
             # An HTTP/1.0 client asked for keep-alive and we can honour it: say so, or it
             # would wait for us to close (RFC 9112 §9.3, an h11typed extension).
             options = set(get_comma_header(headers, b"connection"))

@@ -366,6 +366,9 @@ def _parse_response(
                 status_code = status_code * 10 + (c - _DIGIT_0)
             p += 1
             i += 1
+        if status_code < 100:
+            # Well-formed but not a status (h11: the event rejects it).
+            raise LocalProtocolError(f"InformationalResponse status_code should be in range [100, 200), not {status_code}")
         if p >= n:
             _incomplete(buf)
             return None
@@ -385,8 +388,6 @@ def _parse_response(
         if p < 0:
             _incomplete(buf)
             return None
-        if status_code < 100:
-            raise LocalProtocolError(f"InformationalResponse status_code should be in range [100, 200), not {status_code}")
     except LocalProtocolError as error:
         _wait_or_raise(buf, error)
         return None
