@@ -27,6 +27,22 @@ _HTAB: Final = 0x09
 _SHORT_SCAN: Final = 32
 
 
+def _has_no_lf(data: bytes | bytearray | memoryview) -> bool:
+    """True when ``data`` is a small ``bytes`` without LF (False means "don't know")."""
+    if type(data) is not bytes:
+        return False
+    piece: bytes = data
+    n: i64 = len(piece)
+    if n > _SHORT_SCAN:
+        return False
+    i: i64 = 0
+    while i < n:
+        if piece[i] == _LF:
+            return False
+        i += 1
+    return True
+
+
 class ReceiveBuffer:
     def __init__(self) -> None:
         # When ``_in_bytearray`` is False the contents are ``_bytes[_start:]``; otherwise
@@ -75,8 +91,13 @@ class ReceiveBuffer:
         elif self._start:
             del self._bytearray[: self._start]
             self._forget_consumed()
+        old_end = len(self._bytearray)
         self._bytearray += data
         self._snapshot_ok = False
+        if self.awaiting_head_end and self._head_scan >= old_end and _has_no_lf(data):
+            # The head-end search had seen everything and no line end came in: nothing
+            # new to search. (Bytes trickling in one by one cost one find() per line.)
+            self._head_scan = len(self._bytearray)
 
     def _forget_consumed(self) -> None:
         self._head_scan = max(0, self._head_scan - self._start)
@@ -159,6 +180,8 @@ class ReceiveBuffer:
         if start + 1 < end and data[start] == _CR and data[start + 1] == _LF:
             return start + 2
         pos: i64 = max(start, self._head_scan)
+        if pos >= end:
+            return -1
         while True:
             lf: i64 = data.find(b"\n", pos)
             if lf < 0:
