@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ._compiled import COMPILED as COMPILED
 from ._connection import NEED_DATA, PAUSED, Connection
+from ._install import install_as_h11 as install_as_h11
 from ._events import ConnectionClosed, Data, EndOfMessage, Event, InformationalResponse, Request, Response
 from ._state import (
     CLIENT,
@@ -26,7 +27,7 @@ from ._util import LocalProtocolError, ProtocolError, RemoteProtocolError
 from ._version import __version__ as __version__
 
 # Not in __all__ (as in h11) but importable: MIGHT_SWITCH_PROTOCOL, PRODUCT_ID, __version__,
-# and h11typed's own COMPILED (True when this is the mypyc build).
+# and h11typed's own COMPILED (True when this is the mypyc build) and install_as_h11().
 PRODUCT_ID = "python-h11typed/" + __version__
 
 # The same names, in the same order, as h11 0.16.0's __all__ (a tuple there too).
