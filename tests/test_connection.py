@@ -21,6 +21,7 @@ from h11typed import (
     ConnectionClosed,
     Data,
     EndOfMessage,
+    Event,
     InformationalResponse,
     LocalProtocolError,
     Request,
@@ -85,6 +86,12 @@ def test_constructing_with_a_non_str_role_is_rejected() -> None:
     expected: type[Exception] = TypeError if h11typed.COMPILED else ValueError
     with pytest.raises(expected):
         Connection(our_role=bad)
+
+
+def test_a_negative_max_header_count_is_refused() -> None:
+    # An h11typed extension: None (the default) means no limit, 0 means no fields.
+    with pytest.raises(ValueError, match="max_header_count"):
+        Connection(SERVER, max_header_count=-1)
 
 
 def test_default_max_incomplete_event_size_is_16_kib() -> None:
@@ -363,6 +370,16 @@ def test_send_with_data_passthrough_keeps_the_callers_data_object() -> None:
     # Its length counted against Content-Length, so the message is complete.
     assert conn.send(EndOfMessage()) == b""
     assert conn.our_state is DONE
+
+
+@pytest.mark.parametrize("role", [CLIENT, SERVER])
+def test_sending_the_bare_event_base_class_is_a_local_error_that_fails_our_side(role: Role) -> None:
+    # Only the six concrete event types mean something on the wire.
+    conn = Connection(role)
+    with pytest.raises(LocalProtocolError, match="can't handle event type Event"):
+        conn.send(Event())
+    assert conn.our_state is ERROR
+    assert conn.their_state is IDLE
 
 
 # --- send_failed ---------------------------------------------------------------

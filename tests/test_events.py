@@ -295,6 +295,15 @@ def test_event_with_fields_is_unhashable(make: Callable[[], Event]) -> None:
         hash(make())
 
 
+@pytest.mark.parametrize("make", UNHASHABLE_SAMPLES)
+def test_hashing_an_event_says_that_its_class_is_unhashable(make: Callable[[], Event]) -> None:
+    # The event itself refuses, as any object with __hash__ = None does; the error
+    # must not come from happening to hash an unhashable field first.
+    event = make()
+    with pytest.raises(TypeError, match=f"unhashable type: '{type(event).__name__}'"):
+        hash(event)
+
+
 def test_connection_closed_is_hashable() -> None:
     assert hash(ConnectionClosed()) == hash(ConnectionClosed())
 

@@ -97,6 +97,18 @@ def test_negative_index_counts_from_the_end() -> None:
     assert sample()[-1] == (b"x-two", b"2")
 
 
+@pytest.mark.parametrize(
+    "index",
+    [slice(None), slice(1, None), slice(0, 2), slice(None, None, -1), slice(5, 9)],
+    ids=["all", "from-1", "first-two", "reversed", "past-the-end"],
+)
+def test_slicing_gives_a_list_of_the_lowercased_pairs(index: slice) -> None:
+    # As for any sequence. (h11 unpacks the slice as if it were one item, which only
+    # "works", wrongly, for slices of exactly three items.)
+    assert sample()[index] == LOWERED[index]
+    assert type(sample()[index]) is list
+
+
 def test_index_past_the_end_raises_index_error() -> None:
     with pytest.raises(IndexError):
         sample()[3]
@@ -186,6 +198,18 @@ def test_str_names_and_values_are_stored_as_bytes() -> None:
 def test_str_and_bytes_may_be_mixed_freely() -> None:
     pairs = [("Host", b"a"), (b"X-One", "1")]
     assert headers_of(pairs).raw_items() == [(b"Host", b"a"), (b"X-One", b"1")]
+
+
+def test_a_pair_may_be_any_two_item_iterable() -> None:
+    # As in h11, each item is unpacked into name and value, so lists work as well as tuples.
+    pairs = [["Host", "a"], iter([b"X-One", b"1"]), ("X-Two", "2")]
+    assert headers_of(pairs).raw_items() == [(b"Host", b"a"), (b"X-One", b"1"), (b"X-Two", b"2")]
+
+
+@pytest.mark.parametrize("pair", [["Host"], ["Host", "a", "b"]], ids=["one-item", "three-items"])
+def test_a_pair_of_another_length_raises_value_error(pair: list[str]) -> None:
+    with pytest.raises(ValueError):
+        headers_of([pair])
 
 
 @pytest.mark.parametrize("convert", [bytearray, memoryview], ids=["bytearray", "memoryview"])

@@ -268,6 +268,15 @@ def test_a_bare_lf_does_not_end_a_chunk_size_line() -> None:
         conn.next_event()
 
 
+def test_a_bare_lf_inside_a_chunk_extension_is_rejected() -> None:
+    # The extension may hold almost any byte, but not a line break: otherwise the
+    # "line" would swallow the next line (RFC 9112 section 7.1.1).
+    conn = _server_in_chunked_body()
+    conn.receive_data(b"5;ext\nmore\r\nhello\r\n0\r\n\r\n")
+    with pytest.raises(RemoteProtocolError, match="chunk header"):
+        conn.next_event()
+
+
 def test_an_unterminated_chunk_size_line_runs_into_the_size_limit() -> None:
     conn = Connection(SERVER, max_incomplete_event_size=100)
     events_from(conn, CHUNKED_POST)
@@ -380,6 +389,54 @@ def test_malformed_trailers_are_rejected(bad_line: bytes) -> None:
     conn = _server_in_chunked_body()
     with pytest.raises(RemoteProtocolError):
         events_from(conn, b"0\r\n" + bad_line + b"\r\n\r\n")
+
+
+@pytest.mark.parametrize("bad_line", [b"X : y", b"X: a\x00b", b" X: y", b"no-colon"])
+def test_a_malformed_trailer_is_reported_only_once_the_trailer_section_is_complete(
+    bad_line: bytes,
+) -> None:
+    # As for a head: the section is judged whole, after its blank line.
+    conn = _server_in_chunked_body()
+    conn.receive_data(b"0\r\n" + bad_line + b"\r\n")
+    assert conn.next_event() is NEED_DATA
+    conn.receive_data(b"\r\n")
+    with pytest.raises(RemoteProtocolError):
+        conn.next_event()
+
+
+def _server_in_chunked_body_with_field_limit(max_header_count: int) -> Connection:
+    conn = Connection(SERVER, max_header_count=max_header_count)
+    head = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+    assert [type(event) for event in events_from(conn, head)] == [Request]
+    return conn
+
+
+@parametrize_feed
+def test_max_header_count_also_bounds_the_trailer_section(feed: Feed) -> None:
+    # An h11typed extension (h11 has no field limit). The head had two fields; the
+    # limit counts each section on its own.
+    conn = _server_in_chunked_body_with_field_limit(2)
+    assert events_from(conn, b"0\r\nA: 1\r\nB: 2\r\n\r\n", feed=feed) == [
+        EndOfMessage(headers=[("A", "1"), ("B", "2")])
+    ]
+    conn = _server_in_chunked_body_with_field_limit(2)
+    with pytest.raises(RemoteProtocolError) as excinfo:
+        events_from(conn, b"0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", feed=feed)
+    assert excinfo.value.error_status_hint == 431
+
+
+def test_a_trailer_over_max_header_count_is_refused_with_its_first_byte_however_split() -> None:
+    trailers = b"A: 1\r\nB: 2\r\nC: 3\r\n\r\n"
+    first_refused_byte = trailers.index(b"C")
+    for cut in range(len(trailers)):
+        conn = _server_in_chunked_body_with_field_limit(2)
+        conn.receive_data(b"0\r\n" + trailers[:cut])
+        if cut <= first_refused_byte:
+            assert conn.next_event() is NEED_DATA, trailers[:cut]
+            conn.receive_data(trailers[cut : first_refused_byte + 1])
+        with pytest.raises(RemoteProtocolError) as excinfo:
+            conn.next_event()
+        assert excinfo.value.error_status_hint == 431, trailers[:cut]
 
 
 def test_trailer_names_keep_their_raw_casing() -> None:

@@ -6,6 +6,7 @@ the network splits a head must not change the result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -564,6 +565,7 @@ SPLIT_BAD_HEADS = [
     pytest.param(CLIENT, b"GET / HTTP/1.x\r\nHost: a\r\n\r\n", id="version-not-a-digit"),
     pytest.param(CLIENT, b"GET / HTTP/1.1\rX\r\nHost: a\r\n\r\n", id="cr-without-lf"),
     pytest.param(CLIENT, b"GET / HTTP/1.1\r\nX : y\r\nHost: a\r\n\r\n", id="space-before-colon"),
+    pytest.param(CLIENT, b"GET / HTTP/1.1\r\nHost: a\r\n\rX: y\r\n\r\n", id="line-starts-with-cr"),
     pytest.param(CLIENT, b"GET / HTTP/1.1\r\n X: y\r\nHost: a\r\n\r\n", id="fold-first"),
     pytest.param(CLIENT, b"GET / HTTP/1.1\r\nX: a\r\n b\x00c\r\nHost: a\r\n\r\n", id="nul-in-fold"),
     pytest.param(CLIENT, b"GET / HTTP/1.1\r\nX: y\r\n\r\n", id="no-host"),
@@ -593,3 +595,84 @@ def test_an_error_in_a_split_head_is_reported_once_the_head_is_complete(
             str(whole_error),
             whole_error.error_status_hint,
         ), head[:cut]
+
+
+# --- max_header_count (an h11typed extension; h11 has no such limit) ----------------------
+# Bounds the number of fields in a received head (and trailer section): one field more
+# is refused with 431 (RFC 6585 section 5) as soon as its first byte is seen, however
+# the bytes are split, so a peer cannot make us buffer fields we will refuse anyway.
+
+# (peer, a head with three fields)
+THREE_FIELD_HEADS = [
+    pytest.param(CLIENT, b"GET / HTTP/1.1\r\nHost: a\r\nB: 2\r\nC: 3\r\n\r\n", id="request"),
+    pytest.param(SERVER, b"HTTP/1.1 200 OK\nA: 1\nB: 2\nC: 3\n\n", id="response-bare-lf"),
+]
+
+
+def _limited_reader(peer: Role, max_header_count: int | None) -> Connection:
+    """Like ``_reader``, with a field limit."""
+    if peer == CLIENT:
+        return Connection(SERVER, max_header_count=max_header_count)
+    conn = Connection(CLIENT, max_header_count=max_header_count)
+    conn.send(Request(method="GET", target="/", headers=[("Host", "a")]))
+    conn.send(EndOfMessage())
+    return conn
+
+
+@pytest.mark.parametrize("limit", [3, 4, None])
+@pytest.mark.parametrize(("peer", "head"), THREE_FIELD_HEADS)
+@parametrize_feed
+def test_a_head_with_at_most_max_header_count_fields_is_accepted(
+    peer: Role, head: bytes, limit: int | None, feed: Feed
+) -> None:
+    head_event = events_from(_limited_reader(peer, limit), head, feed=feed)[0]
+    assert isinstance(head_event, (Request, Response))
+    assert len(head_event.headers) == 3
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2])
+@pytest.mark.parametrize(("peer", "head"), THREE_FIELD_HEADS)
+@parametrize_feed
+def test_a_head_with_more_fields_than_max_header_count_is_rejected_with_431(
+    peer: Role, head: bytes, limit: int, feed: Feed
+) -> None:
+    error = _reject(_limited_reader(peer, limit), head, feed)
+    assert error.error_status_hint == 431
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2])
+@pytest.mark.parametrize(("peer", "head"), THREE_FIELD_HEADS)
+def test_the_431_comes_with_the_first_byte_of_the_field_over_the_limit_however_split(
+    peer: Role, head: bytes, limit: int
+) -> None:
+    # The field over the limit starts after the start line and `limit` field lines.
+    line_starts = [i + 1 for i, byte in enumerate(head) if byte == ord("\n")]
+    first_refused_byte = line_starts[limit]
+    for cut in range(1, len(head)):
+        conn = _limited_reader(peer, limit)
+        conn.receive_data(head[:cut])
+        if cut <= first_refused_byte:
+            assert conn.next_event() is NEED_DATA, head[:cut]
+            conn.receive_data(head[cut : first_refused_byte + 1])
+        with pytest.raises(RemoteProtocolError) as excinfo:
+            conn.next_event()
+        assert excinfo.value.error_status_hint == 431, head[:cut]
+
+
+@parametrize_feed
+def test_obs_fold_continuation_lines_do_not_count_as_fields(feed: Feed) -> None:
+    head = b"GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n 2\r\n\t3\r\n\r\n"
+    request = events_from(Connection(SERVER, max_header_count=2), head, feed=feed)[0]
+    assert type(request) is Request
+    assert list(request.headers) == [(b"host", b"a"), (b"x", b"1 2 3")]
+
+
+@pytest.mark.parametrize(
+    ("peer", "head"), [(CLIENT, b"GET / HTTP/1.0\r\n\r\n"), (SERVER, b"HTTP/1.1 204\r\n\r\n")]
+)
+@parametrize_feed
+def test_max_header_count_zero_still_accepts_a_head_without_fields(
+    peer: Role, head: bytes, feed: Feed
+) -> None:
+    events = events_from(_limited_reader(peer, 0), head, feed=feed)
+    assert type(events[0]) in (Request, Response)

@@ -140,9 +140,6 @@ class _ResponseBase(Event):
         elif not 200 <= self.status_code < 1000:
             raise LocalProtocolError(f"Response status_code should be in range [200, 1000), not {self.status_code}")
 
-    def __hash__(self) -> int:
-        return _unhashable(self)
-
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_response, (type(self), self.headers, self.status_code, self.http_version, self.reason))
 

@@ -132,12 +132,18 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
     n: i64 = len(data)
     p: i64 = pos
     fields = 0
+    # As in h11, every line's grammar is checked before the framing headers' values
+    # (a bad Content-Length or Transfer-Encoding), so that error waits for the end.
+    framing_error: LocalProtocolError | None = None
     while True:
         if p >= n:
             return _INCOMPLETE
         c = data[p]
         if c == LF or c == CR:
-            return _skip_line_end(data, p, "header line", p)
+            end = _skip_line_end(data, p, "header line", p)
+            if end >= 0 and framing_error is not None:
+                raise framing_error
+            return end
         if c == SP or c == HTAB:
             return _FOLDED
         fields += 1
@@ -177,7 +183,11 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
             return _INCOMPLETE
         raw_name = data[line_start:name_end]
         name = raw_name.translate(LOWERCASE) if needs_lowering else raw_name
-        add_header(items, raw_name, name, data[value_start:value_end], headers)
+        try:
+            add_header(items, raw_name, name, data[value_start:value_end], headers)
+        except LocalProtocolError as error:
+            if framing_error is None:
+                framing_error = error
 
 
 def too_many_fields(max_fields: int) -> LocalProtocolError:
@@ -366,9 +376,6 @@ def _parse_response(
                 status_code = status_code * 10 + (c - _DIGIT_0)
             p += 1
             i += 1
-        if status_code < 100:
-            # Well-formed but not a status (h11: the event rejects it).
-            raise LocalProtocolError(f"InformationalResponse status_code should be in range [100, 200), not {status_code}")
         if p >= n:
             _incomplete(buf)
             return None
@@ -388,6 +395,9 @@ def _parse_response(
         if p < 0:
             _incomplete(buf)
             return None
+        if status_code < 100:
+            # Well-formed but not a status; as in h11, reported after the header checks.
+            raise LocalProtocolError(f"InformationalResponse status_code should be in range [100, 200), not {status_code}")
     except LocalProtocolError as error:
         _wait_or_raise(buf, error)
         return None

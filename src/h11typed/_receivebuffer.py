@@ -174,9 +174,8 @@ class ReceiveBuffer:
         data: bytes | bytearray = self._bytearray if self._in_bytearray else self._bytes
         end: i64 = len(data)
         start: i64 = self._start
-        # A section that is empty (trailers, usually) is just the blank line.
-        if start < end and data[start] == _LF:
-            return start + 1
+        # A section that is empty (trailers, usually) is just the blank line. (A bare LF
+        # there is parsed at once and never waited for; a CR may be followed later.)
         if start + 1 < end and data[start] == _CR and data[start + 1] == _LF:
             return start + 2
         pos: i64 = max(start, self._head_scan)
