@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Type-check h11typed and run its test suite against both builds:
 #
-#   1. setup     scripts/setup-venvs.sh (rebuilds and reinstalls both builds)
+#   1. setup     scripts/system-deps.sh (ab, curl) and scripts/setup-venvs.sh
+#                (rebuilds and reinstalls both builds)
 #   2. mypy      --strict over src, tests, examples, benchmarks (those that exist)
 #   3. mypyc     pytest against the compiled wheel installed in .venv-mypyc
 #   4. pure      pytest against the pure install in .venv-pure, with line and
@@ -79,6 +80,7 @@ run_pytest() {
 
 # --- 1. setup ------------------------------------------------------------------
 start=$SECONDS
+bash scripts/system-deps.sh
 bash scripts/setup-venvs.sh
 rc=$?
 record setup "$rc" $((SECONDS - start))
