@@ -226,6 +226,10 @@ def _parse_folded_section(data: bytes, pos: int, headers: Headers, head_end: int
 
 def read_request_head(buf: ReceiveBuffer, max_fields: int) -> Request | None:
     """The next request head from the buffer, None if incomplete (errors: see module doc)."""
+    # A head already found incomplete passed the first-byte check on that first try.
+    # (Checked before view(): a snapshot per trickled byte would be quadratic.)
+    if _still_waiting(buf, max_fields):
+        return None
     if not buf:
         return None
     first = buf.first_byte()
@@ -234,13 +238,13 @@ def read_request_head(buf: ReceiveBuffer, max_fields: int) -> Request | None:
         if first == CR or first == LF:
             raise LocalProtocolError("no request line received (the head starts with an empty line)")
         raise LocalProtocolError(f"illegal request line: starts with byte 0x{first:02x}")
-    if _still_waiting(buf, max_fields):
-        return None  # (checked before view(): a snapshot per trickled byte would be quadratic)
     return _parse_request(buf.view(), buf.start, buf, max_fields)
 
 
 def read_response_head(buf: ReceiveBuffer, max_fields: int) -> InformationalResponse | Response | None:
     """The next response head from the buffer, None if incomplete."""
+    if _still_waiting(buf, max_fields):
+        return None
     if not buf:
         return None
     first = buf.first_byte()
@@ -248,8 +252,6 @@ def read_response_head(buf: ReceiveBuffer, max_fields: int) -> InformationalResp
         if first == CR or first == LF:
             raise LocalProtocolError("no response line received (the head starts with an empty line)")
         raise LocalProtocolError(f"illegal status line: starts with byte 0x{first:02x}")
-    if _still_waiting(buf, max_fields):
-        return None
     return _parse_response(buf.view(), buf.start, buf, max_fields)
 
 
