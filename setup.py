@@ -26,8 +26,9 @@ from setuptools.command.build_ext import build_ext
 PACKAGE_DIR = Path("src", "h11typed")
 
 # These stay interpreted: `__init__` only re-exports, and `_util` holds the
-# Sentinel metaclass and the exception classes (see docs in those modules).
-NOT_COMPILED = frozenset({"__init__.py", "_util.py"})
+# Sentinel metaclass and the exception classes (see docs in those modules);
+# `install_check` runs as `python -m h11typed.install_check`, which needs a .py.
+NOT_COMPILED = frozenset({"__init__.py", "_util.py", "install_check.py"})
 
 COMPILE = os.environ.get("H11TYPED_COMPILE", "").strip()
 if COMPILE not in ("", "0", "1"):

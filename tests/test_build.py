@@ -23,7 +23,7 @@ import h11typed
 from tests.conftest import SOURCE_DIR, Build, is_extension_module
 
 # Modules setup.py leaves interpreted in the compiled build.
-INTERPRETED_MODULES = frozenset({"__init__", "_util"})
+INTERPRETED_MODULES = frozenset({"__init__", "_util", "install_check"})
 
 # mypyc's shared runtime library for the package (setup.py: group_name="h11typed").
 MYPYC_RUNTIME_MODULE = "h11typed__mypyc"

@@ -676,3 +676,23 @@ def test_max_header_count_zero_still_accepts_a_head_without_fields(
 ) -> None:
     events = events_from(_limited_reader(peer, 0), head, feed=feed)
     assert type(events[0]) in (Request, Response)
+
+
+def test_header_grammar_errors_are_reported_before_framing_errors() -> None:
+    # As h11 does: every line's grammar is checked before the framing values, so an
+    # unsupported Transfer-Encoding (501) earlier in the head loses to a bad line (400).
+    server = Connection(SERVER)
+    server.receive_data(b"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nbad line\r\n\r\n")
+    with pytest.raises(RemoteProtocolError, match="illegal header line") as caught:
+        server.next_event()
+    assert caught.value.error_status_hint == 400
+
+
+def test_the_first_of_several_framing_errors_is_the_one_reported() -> None:
+    server = Connection(SERVER)
+    server.receive_data(
+        b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nContent-Length: 1, 2\r\n\r\n"
+    )
+    with pytest.raises(RemoteProtocolError, match="Transfer-Encoding") as caught:
+        server.next_event()
+    assert caught.value.error_status_hint == 501

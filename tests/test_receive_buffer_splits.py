@@ -277,3 +277,18 @@ def test_an_empty_trailer_section_may_arrive_split_inside_its_crlf() -> None:
     assert conn.next_event() is NEED_DATA
     conn.receive_data(b"\n")
     assert conn.next_event() == EndOfMessage()
+
+
+def test_a_head_trickling_in_as_bytearray_pieces_gives_the_same_request() -> None:
+    # receive_data accepts any bytes-like object, not only bytes.
+    head = b"GET /x HTTP/1.1\r\nHost: a\r\nX-Long: " + b"v" * 100 + b"\r\n\r\n"
+    conn = Connection(SERVER)
+    got = None
+    for i in range(len(head)):
+        conn.receive_data(bytearray(head[i : i + 1]))
+        event = conn.next_event()
+        if isinstance(event, Request):
+            got = event
+    assert got is not None
+    assert got.target == b"/x"
+    assert list(got.headers) == [(b"host", b"a"), (b"x-long", b"v" * 100)]

@@ -176,14 +176,17 @@ class Connection:
 
     @property
     def our_state(self) -> State:
+        """Our side's state (one of the state constants)."""
         return STATE_NAMES[self._cstate.client if self._we_are_client else self._cstate.server]
 
     @property
     def their_state(self) -> State:
+        """The peer's state, as far as what we received shows."""
         return STATE_NAMES[self._cstate.server if self._we_are_client else self._cstate.client]
 
     @property
     def they_are_waiting_for_100_continue(self) -> bool:
+        """True when we are the server and the client waits for a 100 before its body."""
         return not self._we_are_client and self.client_is_waiting_for_100_continue
 
     @property
