@@ -55,6 +55,7 @@ class _Session:
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.conn = h11typed.Connection(our_role=h11typed.SERVER)
+        self._head_only = False  # answering a HEAD request: heads only, no body
 
     def run(self) -> None:
         try:
@@ -88,10 +89,12 @@ class _Session:
 
     def _route(self, request: h11typed.Request) -> None:
         path, _, query = request.target.partition(b"?")
-        if request.method == b"GET" and path == b"/hello":
+        # A HEAD response has the GET response's head and no body (RFC 9110 section 9.3.2).
+        self._head_only = request.method == b"HEAD"
+        if request.method in (b"GET", b"HEAD") and path == b"/hello":
             self._read_body()
             self._respond(200, [(b"Content-Type", b"text/plain")], b"Hello, world!\n")
-        elif request.method == b"GET" and path == b"/chunked":
+        elif request.method in (b"GET", b"HEAD") and path == b"/chunked":
             self._read_body()
             count = _query_int(query, b"n", default=3)
             lines = [f"line {i} of {count}\n".encode("ascii") for i in range(1, count + 1)]
@@ -145,7 +148,7 @@ class _Session:
     def _respond(self, status: int, headers: Headers, body: bytes) -> None:
         length = (b"Content-Length", str(len(body)).encode("ascii"))
         self._send(h11typed.Response(status_code=status, headers=[SERVER_HEADER, *headers, length]))
-        if body:
+        if body and not self._head_only:
             self._send(h11typed.Data(data=body))
         self._send(h11typed.EndOfMessage())
 
@@ -154,7 +157,7 @@ class _Session:
         # explicitly keeps the transcript easy to read.
         coding = (b"Transfer-Encoding", b"chunked")
         self._send(h11typed.Response(status_code=status, headers=[SERVER_HEADER, *headers, coding]))
-        for piece in pieces:
+        for piece in pieces if not self._head_only else ():
             self._send(h11typed.Data(data=piece))
         self._send(h11typed.EndOfMessage())
 

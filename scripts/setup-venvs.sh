@@ -42,8 +42,8 @@ make_venv() {
         rm -rf "$venv"
         quietly "create $venv" "$PYTHON" -m venv "$venv"
     fi
-    quietly "install requirements/test.txt into $venv" \
-        "$venv/bin/python" -m pip install -r requirements/test.txt
+    quietly "install requirements/test.txt and requirements/integration.txt into $venv" \
+        "$venv/bin/python" -m pip install -r requirements/test.txt -r requirements/integration.txt
 }
 
 # setuptools builds in-tree under build/; outputs left there by an earlier

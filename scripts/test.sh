@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 # Coverage gate for the pure build. Not enforced yet: flip ENFORCE_COVERAGE to
 # true once the suite reaches it.
 COVERAGE_FAIL_UNDER=100
-ENFORCE_COVERAGE=false
+ENFORCE_COVERAGE=true
 
 # More Hypothesis examples than the dev default (profiles: tests/conftest.py).
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"

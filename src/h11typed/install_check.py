@@ -64,7 +64,7 @@ To make a library use h11typed, call h11typed.install_as_h11() before anything i
 
 uvicorn from the command line (it imports its protocol before your app module):
 
-    python -c 'import h11typed, uvicorn.main; h11typed.install_as_h11(); uvicorn.main.main()' \\
+    python -c 'import h11typed; h11typed.install_as_h11(); import uvicorn.main; uvicorn.main.main()' \\
         app:app --http h11
 
 Check the result with: python -m h11typed.install_check --install-as-h11"""
