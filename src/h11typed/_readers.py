@@ -226,33 +226,31 @@ def _parse_folded_section(data: bytes, pos: int, headers: Headers, head_end: int
 
 def read_request_head(buf: ReceiveBuffer, max_fields: int) -> Request | None:
     """The next request head from the buffer, None if incomplete (errors: see module doc)."""
-    # A head already found incomplete passed the first-byte check on that first try.
-    # (Checked before view(): a snapshot per trickled byte would be quadratic.)
-    if _still_waiting(buf, max_fields):
+    if not _worth_parsing(buf, max_fields, "request"):
         return None
-    if not buf:
-        return None
-    first = buf.first_byte()
-    if first < 0x21:
-        # Early rejection, as h11: a request cannot start with a control byte or SP.
-        if first == CR or first == LF:
-            raise LocalProtocolError("no request line received (the head starts with an empty line)")
-        raise LocalProtocolError(f"illegal request line: starts with byte 0x{first:02x}")
     return _parse_request(buf.view(), buf.start, buf, max_fields)
 
 
 def read_response_head(buf: ReceiveBuffer, max_fields: int) -> InformationalResponse | Response | None:
     """The next response head from the buffer, None if incomplete."""
-    if _still_waiting(buf, max_fields):
+    if not _worth_parsing(buf, max_fields, "response"):
         return None
-    if not buf:
-        return None
+    return _parse_response(buf.view(), buf.start, buf, max_fields)
+
+
+def _worth_parsing(buf: ReceiveBuffer, max_fields: int, start_line: str) -> bool:
+    """Whether a parse may now give a head; raises at once for an obviously bad start."""
+    # A head already found incomplete passed the first-byte check on that first try.
+    # (Checked before view(): a snapshot per trickled byte would be quadratic.)
+    if _still_waiting(buf, max_fields) or not buf:
+        return False
     first = buf.first_byte()
     if first < 0x21:
+        # Early rejection, as h11: a head cannot start with a control byte or SP.
         if first == CR or first == LF:
-            raise LocalProtocolError("no response line received (the head starts with an empty line)")
-        raise LocalProtocolError(f"illegal status line: starts with byte 0x{first:02x}")
-    return _parse_response(buf.view(), buf.start, buf, max_fields)
+            raise LocalProtocolError(f"no {start_line} line received (the head starts with an empty line)")
+        raise LocalProtocolError(f"illegal {start_line} line: starts with byte 0x{first:02x}")
+    return True
 
 
 def _head_complete(buf: ReceiveBuffer) -> bool:

@@ -22,7 +22,7 @@ and looks transitions up in a flat tuple.
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from ._util import LocalProtocolError
 
@@ -116,17 +116,8 @@ STATE_TRIGGERED: Final[dict[tuple[State, State], tuple[Role, State]]] = {
 
 # ---- the integer encoding used at run time ----------------------------------------
 
-STATE_NAMES: Final[tuple[State, ...]] = (
-    IDLE,
-    SEND_RESPONSE,
-    SEND_BODY,
-    DONE,
-    MUST_CLOSE,
-    CLOSED,
-    ERROR,
-    MIGHT_SWITCH_PROTOCOL,
-    SWITCHED_PROTOCOL,
-)
+# State i (an S_* code) is STATE_NAMES[i], in the order the State type lists them.
+STATE_NAMES: Final[tuple[State, ...]] = get_args(State)
 S_IDLE: Final = 0
 S_SEND_RESPONSE: Final = 1
 S_SEND_BODY: Final = 2
@@ -137,17 +128,8 @@ S_ERROR: Final = 6
 S_MIGHT_SWITCH_PROTOCOL: Final = 7
 S_SWITCHED_PROTOCOL: Final = 8
 
-EVENT_KINDS: Final[tuple[EventKind, ...]] = (
-    "Request",
-    "InformationalResponse",
-    "Response",
-    "Data",
-    "EndOfMessage",
-    "ConnectionClosed",
-    "accept Upgrade (101)",
-    "accept CONNECT (2xx)",
-    "client's Request",
-)
+# Event kind i (an E_* code) is EVENT_KINDS[i], in the order the EventKind type lists them.
+EVENT_KINDS: Final[tuple[EventKind, ...]] = get_args(EventKind)
 E_REQUEST: Final = 0
 E_INFORMATIONAL_RESPONSE: Final = 1
 E_RESPONSE: Final = 2
