@@ -21,8 +21,11 @@ import h11typed
 RECEIVE_SIZE = 64 * 1024
 
 
-class _Peer:
-    """One h11typed Connection with the stream pair it reads from and writes to."""
+class StreamPeer:
+    """One h11typed Connection with the asyncio stream pair it reads from and writes to.
+
+    Shared with examples/streaming_proxy.py.
+    """
 
     def __init__(self, conn: h11typed.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.conn = conn
@@ -74,7 +77,7 @@ class _Peer:
 
 
 async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    peer = _Peer(h11typed.Connection(our_role=h11typed.SERVER), reader, writer)
+    peer = StreamPeer(h11typed.Connection(our_role=h11typed.SERVER), reader, writer)
     try:
         while True:
             event = await peer.next_event()
@@ -140,7 +143,7 @@ class EchoServer:
 async def echo_many(host: str, port: int, messages: Sequence[bytes]) -> list[bytes]:
     """POST every message over one keep-alive connection; return the echoed bodies."""
     reader, writer = await asyncio.open_connection(host, port)
-    peer = _Peer(h11typed.Connection(our_role=h11typed.CLIENT), reader, writer)
+    peer = StreamPeer(h11typed.Connection(our_role=h11typed.CLIENT), reader, writer)
     echoes: list[bytes] = []
     try:
         for message in messages:

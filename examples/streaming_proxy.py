@@ -15,23 +15,22 @@ headers are not forwarded (RFC 9110 section 7.6.1) and a Via header is added
 (section 7.6.3). Framing is per hop: a Content-Length is kept, a chunked request
 body is re-chunked, and h11typed picks the response framing for the client.
 
-Run it as a script to proxy a local port to an upstream server:
+Run it from the repository root to proxy a local port to an upstream server:
 
-    python examples/streaming_proxy.py 8080 127.0.0.1 8000
+    python -m examples.streaming_proxy 8080 127.0.0.1 8000
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sys
 from collections.abc import Sequence
 
 import h11typed
+from examples.asyncio_echo import StreamPeer
 
 Headers = list[tuple[bytes, bytes]]
 
-RECEIVE_SIZE = 64 * 1024
 VIA = (b"Via", b"1.1 h11typed-proxy")
 # Meaningful for one connection only, so never forwarded (RFC 9110 section 7.6.1).
 HOP_BY_HOP = frozenset(
@@ -49,36 +48,6 @@ HOP_BY_HOP = frozenset(
 )
 
 
-class _Peer:
-    """An h11typed Connection with the stream pair it reads from and writes to."""
-
-    def __init__(self, conn: h11typed.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.conn = conn
-        self.reader = reader
-        self.writer = writer
-
-    async def send(self, event: h11typed.Event) -> None:
-        data = self.conn.send(event)
-        if data:
-            self.writer.write(data)
-            await self.writer.drain()
-
-    async def next_event(self) -> h11typed.Event:
-        while True:
-            event = self.conn.next_event()
-            if event is h11typed.NEED_DATA:
-                self.conn.receive_data(await self.reader.read(RECEIVE_SIZE))
-                continue
-            if isinstance(event, h11typed.Event):
-                return event
-            raise h11typed.RemoteProtocolError("connection paused unexpectedly")
-
-    async def close(self) -> None:
-        self.writer.close()
-        with contextlib.suppress(OSError):
-            await self.writer.wait_closed()
-
-
 def forwarded_headers(headers: Sequence[tuple[bytes, bytes]]) -> Headers:
     """The end-to-end headers: without hop-by-hop ones, nor those the Connection header names."""
     named = {b"connection"}
@@ -88,7 +57,7 @@ def forwarded_headers(headers: Sequence[tuple[bytes, bytes]]) -> Headers:
     return [(name, value) for name, value in headers if name not in HOP_BY_HOP and name not in named]
 
 
-async def _pump_request(client: _Peer, upstream: _Peer) -> None:
+async def _pump_request(client: StreamPeer, upstream: StreamPeer) -> None:
     """Forward the request body, piece by piece, then its end (with any trailers)."""
     while True:
         event = await client.next_event()
@@ -101,7 +70,7 @@ async def _pump_request(client: _Peer, upstream: _Peer) -> None:
             raise h11typed.RemoteProtocolError(f"unexpected {event!r} in a request body")
 
 
-async def _pump_response(client: _Peer, upstream: _Peer) -> None:
+async def _pump_response(client: StreamPeer, upstream: StreamPeer) -> None:
     """Forward interim responses, the final head, and the body as it arrives."""
     while True:
         event = await upstream.next_event()
@@ -151,7 +120,7 @@ class StreamingProxy:
         task = asyncio.current_task()
         assert task is not None
         self._open[task] = writer
-        client = _Peer(h11typed.Connection(our_role=h11typed.SERVER), reader, writer)
+        client = StreamPeer(h11typed.Connection(our_role=h11typed.SERVER), reader, writer)
         try:
             while await self._proxy_one(client):
                 if client.conn.our_state is not h11typed.DONE or client.conn.their_state is not h11typed.DONE:
@@ -163,7 +132,7 @@ class StreamingProxy:
             del self._open[task]
             await client.close()
 
-    async def _proxy_one(self, client: _Peer) -> bool:
+    async def _proxy_one(self, client: StreamPeer) -> bool:
         """Proxy one request; False once the client has closed the connection."""
         request = await client.next_event()
         if isinstance(request, h11typed.ConnectionClosed):
@@ -176,7 +145,7 @@ class StreamingProxy:
             await client.send(h11typed.Response(status_code=502, headers=[(b"Content-Length", b"0"), VIA]))
             await client.send(h11typed.EndOfMessage())
             return client.conn.their_state is h11typed.DONE
-        upstream = _Peer(h11typed.Connection(our_role=h11typed.CLIENT), reader, writer)
+        upstream = StreamPeer(h11typed.Connection(our_role=h11typed.CLIENT), reader, writer)
         try:
             headers = forwarded_headers(request.headers)
             if any(name == b"transfer-encoding" for name, _ in request.headers):

@@ -13,27 +13,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if command -v python3.11 >/dev/null 2>&1; then PYTHON=python3.11; else PYTHON=python3; fi
-if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
-    echo "docs: h11typed needs Python >= 3.11; $PYTHON is $("$PYTHON" -V 2>&1)" >&2
-    exit 1
-fi
-
-export PIP_DISABLE_PIP_VERSION_CHECK=1
+SCRIPT=docs
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 VENV=.venv-docs
-LOG=$(mktemp)
-trap 'rm -f "$LOG"' EXIT
-
-# quietly DESCRIPTION COMMAND...: run COMMAND, showing its output only if it fails.
-quietly() {
-    local what=$1
-    shift
-    if ! "$@" >"$LOG" 2>&1; then
-        echo "docs: FAILED: $what" >&2
-        cat "$LOG" >&2
-        exit 1
-    fi
-}
 
 start=$SECONDS
 

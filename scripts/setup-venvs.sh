@@ -12,27 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if command -v python3.11 >/dev/null 2>&1; then PYTHON=python3.11; else PYTHON=python3; fi
-if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
-    echo "setup-venvs: h11typed needs Python >= 3.11; $PYTHON is $("$PYTHON" -V 2>&1)" >&2
-    exit 1
-fi
-
-export PIP_DISABLE_PIP_VERSION_CHECK=1
-LOG=$(mktemp)
-trap 'rm -f "$LOG"' EXIT
-
-# quietly DESCRIPTION COMMAND...: run COMMAND with its output kept in $LOG,
-# shown only if it fails.
-quietly() {
-    local what=$1
-    shift
-    if ! "$@" >"$LOG" 2>&1; then
-        echo "setup-venvs: FAILED: $what" >&2
-        cat "$LOG" >&2
-        exit 1
-    fi
-}
+SCRIPT=setup-venvs
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 # make_venv DIR: create DIR unless it is already a working Python >= 3.11
 # venv, then install the pinned test requirements (a no-op when up to date).
