@@ -14,6 +14,7 @@ through it and stop:
 from __future__ import annotations
 
 import asyncio
+from typing import Self
 from collections.abc import Sequence
 
 import h11typed
@@ -101,11 +102,12 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
         await peer.close()
 
 
-class EchoServer:
-    """The echo server: ``async with EchoServer() as server`` serves on ``server.port``.
+class StreamServer:
+    """An asyncio server for use as ``async with``; it listens on ``self.port``.
 
-    Leaving the block stops listening, closes the open connections and waits for
-    their handlers to finish, so nothing is left running on the event loop.
+    Subclasses say how to serve one connection (``serve``). Leaving the block stops
+    listening, closes the open connections and waits for their handlers to finish, so
+    nothing is left running on the event loop. Shared with examples/streaming_proxy.py.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -114,7 +116,10 @@ class EchoServer:
         self._server: asyncio.Server | None = None
         self._open: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
-    async def __aenter__(self) -> EchoServer:
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
         self._server = await asyncio.start_server(self._handle, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
@@ -135,9 +140,16 @@ class EchoServer:
         assert task is not None
         self._open[task] = writer
         try:
-            await _serve_connection(reader, writer)
+            await self.serve(reader, writer)
         finally:
             del self._open[task]
+
+
+class EchoServer(StreamServer):
+    """The echo server: ``async with EchoServer() as server`` serves on ``server.port``."""
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _serve_connection(reader, writer)
 
 
 async def echo_many(host: str, port: int, messages: Sequence[bytes]) -> list[bytes]:

@@ -27,7 +27,7 @@ import sys
 from collections.abc import Sequence
 
 import h11typed
-from examples.asyncio_echo import StreamPeer
+from examples.asyncio_echo import StreamPeer, StreamServer
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -92,34 +92,14 @@ async def _pump_response(client: StreamPeer, upstream: StreamPeer) -> None:
             raise h11typed.RemoteProtocolError(f"upstream closed before its response ended ({event!r})")
 
 
-class StreamingProxy:
+class StreamingProxy(StreamServer):
     """``async with StreamingProxy(upstream_host, upstream_port) as proxy`` listens on ``proxy.port``."""
 
     def __init__(self, upstream_host: str, upstream_port: int, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(host, port)
         self.upstream = (upstream_host, upstream_port)
-        self.host = host
-        self.port = port
-        self._server: asyncio.Server | None = None
-        self._open: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
-    async def __aenter__(self) -> StreamingProxy:
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        if self._server is not None:
-            self._server.close()
-        for writer in self._open.values():
-            writer.close()
-        await asyncio.gather(*self._open, return_exceptions=True)
-        if self._server is not None:
-            await self._server.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._open[task] = writer
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         client = StreamPeer(h11typed.Connection(our_role=h11typed.SERVER), reader, writer)
         try:
             while await self._proxy_one(client):
@@ -129,7 +109,6 @@ class StreamingProxy:
         except (h11typed.ProtocolError, OSError):
             pass  # a broken client or upstream: drop the connection
         finally:
-            del self._open[task]
             await client.close()
 
     async def _proxy_one(self, client: StreamPeer) -> bool:
