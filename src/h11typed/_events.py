@@ -31,6 +31,8 @@ __all__ = [
 ]
 
 _HTTP_1_1: Final = b"1.1"
+# Shared by every EndOfMessage without trailers: a Headers is never changed once built.
+EMPTY_HEADERS: Final = Headers([])
 
 
 class Event:
@@ -203,7 +205,7 @@ class EndOfMessage(Event):
 
     def __init__(self, *, headers: HeaderInput | None = None, _parsed: bool = False) -> None:
         if headers is None:
-            headers = Headers([])
+            headers = EMPTY_HEADERS
         else:
             headers = normalize_and_validate(headers, validate=not _parsed)
         object.__setattr__(self, "headers", headers)

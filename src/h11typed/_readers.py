@@ -38,7 +38,16 @@ from ._abnf import (
     VALUE_BLANK,
     VALUE_VISIBLE,
 )
-from ._events import Data, EndOfMessage, Event, InformationalResponse, Request, Response, check_host_count
+from ._events import (
+    EMPTY_HEADERS,
+    Data,
+    EndOfMessage,
+    Event,
+    InformationalResponse,
+    Request,
+    Response,
+    check_host_count,
+)
 from ._headers import Headers, add_header
 from ._receivebuffer import ReceiveBuffer
 from ._util import LocalProtocolError
@@ -59,8 +68,6 @@ _GET: Final = b"GET"
 _HTTP_1_1: Final = b"1.1"
 _HTTP_1_0: Final = b"1.0"
 _OK: Final = b"OK"
-
-EMPTY_HEADERS: Final = Headers([])
 
 
 def _line_at(data: bytes, start: int) -> bytes:
