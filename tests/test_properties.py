@@ -141,7 +141,9 @@ def test_response_rewriting_only_touches_framing_and_connection_headers(
 # oracle) does not have it.
 
 
-def _split_outcomes_agree(receiver: str, data: st.DataObject, stream_source: str) -> None:
+def _split_outcomes_agree(
+    receiver: str, data: st.DataObject, stream_source: str, limit: int | None = None
+) -> None:
     """Draw a stream and a split; require the same Outcome as the whole."""
     if stream_source == "valid":
         stream = data.draw(valid_streams(receiver), label="stream")
@@ -151,7 +153,13 @@ def _split_outcomes_agree(receiver: str, data: st.DataObject, stream_source: str
     pieces = data.draw(split_pieces(stream.data), label="pieces")
     whole, split = (
         receive_stream(
-            h11typed, receiver, feed, eof=eof, script=stream.script, fallback=stream.fallback
+            h11typed,
+            receiver,
+            feed,
+            eof=eof,
+            script=stream.script,
+            fallback=stream.fallback,
+            max_incomplete_event_size=limit,
         )
         for feed in ([stream.data] if stream.data else [], pieces)
     )
@@ -192,6 +200,19 @@ def test_events_from_a_damaged_stream_do_not_depend_on_how_it_is_split(
     defects) gives the same events, or the same error (type and
     error_status_hint), as the whole stream."""
     _split_outcomes_agree(receiver, data, "damaged")
+
+
+@pytest.mark.parametrize("receiver", ROLES)
+@given(data=st.data())
+def test_the_size_limit_does_not_depend_on_how_the_stream_is_split(
+    receiver: str, data: st.DataObject
+) -> None:
+    """With a small max_incomplete_event_size, any split of a valid or damaged
+    stream meets the limit (431) exactly where the whole stream does: a head,
+    trailer section or chunk-size line over the limit is rejected however it
+    arrives, and nothing else is."""
+    source = data.draw(st.sampled_from(["valid", "damaged"]), label="source")
+    _split_outcomes_agree(receiver, data, source, limit=data.draw(st.integers(0, 200), label="limit"))
 
 
 @pytest.mark.parametrize("receiver", ROLES)

@@ -433,11 +433,12 @@ def test_the_limit_is_configurable(peer: Role) -> None:
     assert excinfo.value.error_status_hint == 431
 
 
-def test_a_complete_head_larger_than_the_limit_is_fine_when_it_arrives_at_once() -> None:
-    # The limit is only checked when next_event would return NEED_DATA.
+def test_a_complete_head_larger_than_the_limit_is_rejected_when_it_arrives_at_once() -> None:
+    # Stricter than h11, which only limits bytes still waiting: the outcome must not
+    # depend on the split (tests/test_hardening.py has the rest).
     head = b"GET / HTTP/1.1\r\nHost: a\r\nX: " + b"a" * 200 + b"\r\n\r\n"
-    events = events_from(Connection(SERVER, max_incomplete_event_size=100), head)
-    assert [type(event) for event in events] == [Request, EndOfMessage]
+    error = _reject(Connection(SERVER, max_incomplete_event_size=100), head, "at-once")
+    assert error.error_status_hint == 431
 
 
 def test_the_same_head_fed_bytewise_hits_the_limit_once_the_buffer_outgrows_it() -> None:

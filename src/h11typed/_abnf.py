@@ -6,6 +6,7 @@ nanosecond a byte; that is why the grammar lives here as tables rather than rege
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -49,12 +50,28 @@ LOWERCASE: Final = bytes(range(256)).lower()
 
 HEX_VALUE_PLUS_ONE: Final = _table({b: int(chr(b), 16) + 1 for b in b"0123456789abcdefABCDEF"})
 
+# RFC 3986 §2.3 unreserved and §2.2 sub-delims: the bytes of a reg-name (a host name or
+# IPv4 address, §3.2.2) besides pct-encoded "%" HEXDIG HEXDIG, checked on its own.
+_UNRESERVED_SUB_DELIMS: Final = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;="
+REG_NAME: Final = _table({b: 1 for b in _UNRESERVED_SUB_DELIMS})
+
+# RFC 9110 §5.6.4 quoted-string: qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text,
+# and a quoted-pair's second byte is HTAB / SP / VCHAR / obs-text.
+QDTEXT: Final = _table({b: 1 for b in range(256) if b in (0x09, 0x20, 0x21) or 0x23 <= b <= 0x7E and b != 0x5C or b >= 0x80})
+QUOTED_PAIR: Final = _table({b: 1 for b in range(256) if b in (0x09, 0x20) or 0x21 <= b <= 0x7E or b >= 0x80})
+
 SP: Final = 0x20
 HTAB: Final = 0x09
 CR: Final = 0x0D
 LF: Final = 0x0A
 COLON: Final = 0x3A
 SEMICOLON: Final = 0x3B
+EQUALS: Final = 0x3D
+DQUOTE: Final = 0x22
+BACKSLASH: Final = 0x5C
+_PERCENT: Final = 0x25
+_LEFT_BRACKET: Final = 0x5B
+_RIGHT_BRACKET: Final = 0x5D
 
 # h11 0.15+ caps both at 20 digits so a hostile length cannot cost quadratic time.
 MAX_CONTENT_LENGTH_DIGITS: Final = 20
@@ -133,3 +150,60 @@ def is_field_value(data: bytes) -> bool:
 def is_request_target(data: bytes) -> bool:
     """True when ``data`` is one or more VCHAR bytes."""
     return len(data) > 0 and _all_in(TARGET, data)
+
+
+def is_host(value: bytes) -> bool:
+    """Whether a Host field value is ``uri-host [ ":" port ]`` (RFC 9112 §3.2).
+
+    uri-host is an IP-literal in brackets or a reg-name (RFC 3986 §3.2.2; an IPv4
+    address is a reg-name too), and port is any number of digits (§3.2.3). An empty
+    value is valid: RFC 9112 §3.2 has it sent for a target with no authority.
+    """
+    n: i64 = len(value)
+    p: i64 = 0
+    if n > 0 and value[0] == _LEFT_BRACKET:
+        close: i64 = value.find(b"]")
+        if close < 0 or not _is_ip_literal_content(value[1:close]):
+            return False
+        p = close + 1
+    else:
+        while p < n and value[p] != COLON:
+            c = value[p]
+            if c == _PERCENT:
+                if p + 2 >= n or HEX_VALUE_PLUS_ONE[value[p + 1]] == 0 or HEX_VALUE_PLUS_ONE[value[p + 2]] == 0:
+                    return False
+                p += 3
+                continue
+            if REG_NAME[c] == 0:
+                return False
+            p += 1
+    if p == n:
+        return True
+    if value[p] != COLON:
+        return False
+    p += 1
+    while p < n:
+        if not 0x30 <= value[p] <= 0x39:
+            return False
+        p += 1
+    return True
+
+
+def _is_ip_literal_content(text: bytes) -> bool:
+    """IPv6address / IPvFuture: what RFC 3986 §3.2.2 allows between the brackets."""
+    if text[:1] in (b"v", b"V"):
+        # IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
+        dot = text.find(b".")
+        if dot < 2 or dot == len(text) - 1:
+            return False
+        return _all_in(HEX_VALUE_PLUS_ONE, text[1:dot]) and all(
+            REG_NAME[c] != 0 or c == COLON for c in text[dot + 1 :]
+        )
+    # ipaddress also takes a "%zone" suffix, which RFC 3986 does not (RFC 6874 aside).
+    if not text or not all(HEX_VALUE_PLUS_ONE[c] != 0 or c == COLON or c == 0x2E for c in text):
+        return False
+    try:
+        ipaddress.IPv6Address(text.decode("ascii"))
+    except ValueError:
+        return False
+    return True

@@ -20,6 +20,7 @@ from ._readers import (
     Http10Reader,
     read_request_head,
     read_response_head,
+    too_large,
 )
 from ._receivebuffer import ReceiveBuffer
 from ._state import (
@@ -89,11 +90,11 @@ def body_framing(request_method: bytes | None, event: Request | Response) -> int
     return FRAMING_UNTIL_CLOSE
 
 
-def _body_reader(framing: int, max_fields: int) -> BodyReader:
+def _body_reader(framing: int, max_fields: int, max_size: int) -> BodyReader:
     if framing >= 0:
         return ContentLengthReader(framing)
     if framing == FRAMING_CHUNKED:
-        return ChunkedReader(max_fields)
+        return ChunkedReader(max_fields, max_size)
     return Http10Reader()
 
 
@@ -115,6 +116,10 @@ def _keeps_alive(event: Request | Response, framing: int) -> bool:
     """
     headers = event.headers
     if headers.connection_close:
+        return False
+    if headers.chunked and headers.content_length >= 0:
+        # RFC 9112 §6.1: Transfer-Encoding and Content-Length together may be a smuggling
+        # attempt; the server MUST close after responding. (A response is treated alike.)
         return False
     if event.http_version >= _HTTP_1_1:
         return True
@@ -239,9 +244,9 @@ class Connection:
                 event = self._body_reader.read(buf)
             elif their_state == S_IDLE or their_state == S_SEND_RESPONSE:
                 if self._we_are_client:
-                    event = read_response_head(buf, self._max_fields)
+                    event = read_response_head(buf, self._max_fields, self._max_incomplete_event_size)
                 else:
-                    event = read_request_head(buf, self._max_fields)
+                    event = read_request_head(buf, self._max_fields, self._max_incomplete_event_size)
             else:
                 # DONE, MUST_CLOSE or CLOSED: only the end of the connection may come.
                 if buf:
@@ -255,8 +260,8 @@ class Connection:
                         event = ConnectionClosed()
                 else:
                     if len(buf) > self._max_incomplete_event_size:
-                        # 431: the usual cause is a head with too many or too long fields.
-                        raise RemoteProtocolError("Receive buffer too long", error_status_hint=431)
+                        # Waiting for the rest of a head or line that is already too long.
+                        raise too_large(self._max_incomplete_event_size)
                     if self._receive_buffer_closed:
                         raise RemoteProtocolError("peer unexpectedly closed connection")
                     return NEED_DATA
@@ -436,6 +441,6 @@ class Connection:
                 entered_body = cstate.server == S_SEND_BODY and old_server != S_SEND_BODY
             if entered_body:
                 if from_peer:
-                    self._body_reader = _body_reader(framing, self._max_fields)
+                    self._body_reader = _body_reader(framing, self._max_fields, self._max_incomplete_event_size)
                 else:
                     self._body_writer = _body_writer(framing)

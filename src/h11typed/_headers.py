@@ -64,6 +64,7 @@ class Headers(Sequence[tuple[bytes, bytes]]):
         self.expect_100_continue = False
         self.upgrade = False  # a non-empty Upgrade list
         self.host_count = 0
+        self.host = b""  # the (last) Host value
 
     def __len__(self) -> int:
         return len(self._full_items)
@@ -114,6 +115,7 @@ def note_special_header(headers: Headers, name: bytes, value: bytes) -> None:
     if length == 4:
         if name == _HOST:
             headers.host_count += 1
+            headers.host = value
     elif length == 14:
         if name == _CONTENT_LENGTH:
             headers.content_length = digits_value(value)

@@ -22,14 +22,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from ._abnf import (
+    BACKSLASH,
     COLON,
     CR,
+    DQUOTE,
+    EQUALS,
     FIELD_VALUE,
     HEX_VALUE_PLUS_ONE,
     HTAB,
     LF,
     LOWERCASE,
     MAX_CHUNK_SIZE_DIGITS,
+    QDTEXT,
+    QUOTED_PAIR,
     SEMICOLON,
     SP,
     TARGET,
@@ -37,6 +42,7 @@ from ._abnf import (
     TOKEN_UPPER,
     VALUE_BLANK,
     VALUE_VISIBLE,
+    is_host,
 )
 from ._events import (
     EMPTY_HEADERS,
@@ -202,6 +208,18 @@ def too_many_fields(max_fields: int) -> LocalProtocolError:
     return LocalProtocolError(f"too many header fields (more than {max_fields})", error_status_hint=431)
 
 
+def too_large(max_size: int) -> LocalProtocolError:
+    """A head, trailer section or chunk-size line longer than max_incomplete_event_size.
+
+    The same error whether the bytes are still arriving or came all at once, so the
+    outcome does not depend on how the stream was split (h11 only limits the former).
+    """
+    return LocalProtocolError(
+        f"Receive buffer too long (a head or line over max_incomplete_event_size={max_size} bytes)",
+        error_status_hint=431,
+    )
+
+
 def _unfold(data: bytes, start: int, end: int) -> bytes:
     """The header lines in ``data[start:end]`` with obs-fold continuations joined.
 
@@ -231,18 +249,23 @@ def _parse_folded_section(data: bytes, pos: int, headers: Headers, head_end: int
         raise LocalProtocolError("malformed header section")
 
 
-def read_request_head(buf: ReceiveBuffer, max_fields: int) -> Request | None:
-    """The next request head from the buffer, None if incomplete (errors: see module doc)."""
+def read_request_head(buf: ReceiveBuffer, max_fields: int, max_size: int) -> Request | None:
+    """The next request head from the buffer, None if incomplete (errors: see module doc).
+
+    A head of more than ``max_size`` bytes raises (hint 431).
+    """
     if not _worth_parsing(buf, max_fields, "request"):
         return None
-    return _parse_request(buf.view(), buf.start, buf, max_fields)
+    return _parse_request(buf.view(), buf.start, buf, max_fields, max_size)
 
 
-def read_response_head(buf: ReceiveBuffer, max_fields: int) -> InformationalResponse | Response | None:
+def read_response_head(
+    buf: ReceiveBuffer, max_fields: int, max_size: int
+) -> InformationalResponse | Response | None:
     """The next response head from the buffer, None if incomplete."""
     if not _worth_parsing(buf, max_fields, "response"):
         return None
-    return _parse_response(buf.view(), buf.start, buf, max_fields)
+    return _parse_response(buf.view(), buf.start, buf, max_fields, max_size)
 
 
 def _worth_parsing(buf: ReceiveBuffer, max_fields: int, start_line: str) -> bool:
@@ -281,12 +304,19 @@ def _still_waiting(buf: ReceiveBuffer, max_fields: int, first_line_is_field: boo
     return True
 
 
-def _wait_or_raise(buf: ReceiveBuffer, error: LocalProtocolError) -> None:
+def _wait_or_raise(buf: ReceiveBuffer, error: LocalProtocolError, max_size: int) -> None:
     """An error in a head counts only once the whole head is there (as in h11).
 
-    Too many fields (431) is the exception: that is final however the head ends.
+    Too many fields (431) is the exception: that is final however the head ends. A
+    complete head over the size limit reports that rather than its error, as it would
+    have had the head trickled in (the limit is reached before the head's end).
     """
-    if error.error_status_hint == 431 or _head_complete(buf):
+    if error.error_status_hint == 431:
+        raise error
+    head_end = buf.find_head_end()
+    if head_end >= 0:
+        if head_end - buf.start > max_size:
+            raise too_large(max_size)
         raise error
     buf.awaiting_head_end = True
 
@@ -310,7 +340,7 @@ def _incomplete(buf: ReceiveBuffer) -> None:
     buf.awaiting_head_end = True
 
 
-def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int) -> Request | None:
+def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int, max_size: int) -> Request | None:
     try:
         n: i64 = len(data)
         p: i64 = start
@@ -351,15 +381,20 @@ def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int)
             _incomplete(buf)
             return None
         check_host_count(headers.host_count, http_version)
+        # RFC 9112 §3.2: a server MUST answer 400 to a Host field with an invalid value.
+        if headers.host_count and not is_host(headers.host):
+            raise LocalProtocolError(f"invalid Host header value: {headers.host!r}")
+        if p - start > max_size:
+            raise too_large(max_size)
     except LocalProtocolError as error:
-        _wait_or_raise(buf, error)
+        _wait_or_raise(buf, error, max_size)
         return None
     buf.consume_head(p - start)
     return Request(method=method, headers=headers, target=target, http_version=http_version, _parsed=True)
 
 
 def _parse_response(
-    data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int
+    data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int, max_size: int
 ) -> InformationalResponse | Response | None:
     try:
         n: i64 = len(data)
@@ -405,8 +440,10 @@ def _parse_response(
         if status_code < 100:
             # Well-formed but not a status; as in h11, reported after the header checks.
             raise LocalProtocolError(f"InformationalResponse status_code should be in range [100, 200), not {status_code}")
+        if p - start > max_size:
+            raise too_large(max_size)
     except LocalProtocolError as error:
-        _wait_or_raise(buf, error)
+        _wait_or_raise(buf, error, max_size)
         return None
     buf.consume_head(p - start)
     if status_code < 200:
@@ -416,7 +453,7 @@ def _parse_response(
     return Response(headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=True)
 
 
-def read_trailers(buf: ReceiveBuffer, max_fields: int) -> EndOfMessage | None:
+def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMessage | None:
     """The trailer section after a chunked body's last chunk (RFC 9112 §7.1.2)."""
     if not buf:
         return None
@@ -430,8 +467,10 @@ def read_trailers(buf: ReceiveBuffer, max_fields: int) -> EndOfMessage | None:
         if p < 0:
             _incomplete(buf)
             return None
+        if p - start > max_size:
+            raise too_large(max_size)
     except LocalProtocolError as error:
-        _wait_or_raise(buf, error)
+        _wait_or_raise(buf, error, max_size)
         return None
     buf.consume_head(p - start)
     if not headers:
@@ -485,8 +524,9 @@ _CHUNK_TRAILERS: Final = 4
 class ChunkedReader(BodyReader):
     """A chunked body (RFC 9112 §7.1): size lines, chunk data, CRLF, ..., trailers."""
 
-    def __init__(self, max_fields: int) -> None:
+    def __init__(self, max_fields: int, max_size: int) -> None:
         self._max_fields = max_fields  # for the trailer section
+        self._max_size = max_size  # for a chunk-size line and the trailer section
         self._part = _CHUNK_SIZE_LINE
         self._remaining = 0  # bytes of the current chunk still to come
         self._chunk_start = False  # the next Data is the first of its chunk
@@ -511,6 +551,8 @@ class ChunkedReader(BodyReader):
                 line_end = buf.find_crlf()
                 if line_end < 0:
                     return None
+                if line_end - buf.start > self._max_size:
+                    raise too_large(self._max_size)
                 size = _parse_chunk_size(buf.view(), buf.start, line_end)
                 buf.consume(line_end - buf.start)
                 if size == 0:
@@ -520,7 +562,7 @@ class ChunkedReader(BodyReader):
                     self._chunk_start = True
                     self._part = _CHUNK_DATA
             elif part == _CHUNK_TRAILERS:
-                return read_trailers(buf, self._max_fields)
+                return read_trailers(buf, self._max_fields, self._max_size)
             else:
                 # CVE-2025-43859: the two bytes after chunk data must be exactly CR LF,
                 # checked as each arrives.
@@ -542,10 +584,11 @@ class ChunkedReader(BodyReader):
 
 
 def _parse_chunk_size(data: bytes, start: i64, end: i64) -> int:
-    """Parse ``chunk-size [ chunk-ext ] OWS CRLF`` in ``data[start:end]`` (end is after CRLF).
+    """Parse ``chunk-size [ chunk-ext ] CRLF`` in ``data[start:end]`` (end is after CRLF).
 
-    As h11 does: 1-20 hex digits; an extension (";" and anything but LF) is ignored;
-    SP/HTAB may trail the size.
+    chunk-size is 1-20 hex digits (h11's cap). Extensions are checked against RFC 9112
+    §7.1.1 and then ignored: chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ),
+    name a token, value a token or quoted-string. As in h11, SP/HTAB may end the line.
     """
     p: i64 = start
     size = 0
@@ -559,16 +602,57 @@ def _parse_chunk_size(data: bytes, start: i64, end: i64) -> int:
     digits = p - start
     if digits == 0 or digits > MAX_CHUNK_SIZE_DIGITS:
         raise LocalProtocolError(f"illegal chunk header: {data[start:end]!r}")
-    if p < line_end and data[p] == SEMICOLON:
-        if data.find(b"\n", p, line_end) >= 0:
+    while True:
+        p = _skip_blanks(data, p, line_end)
+        if p == line_end:
+            return size
+        if data[p] != SEMICOLON:
             raise LocalProtocolError(f"illegal chunk header: {data[start:end]!r}")
-        return size
-    while p < line_end:
-        c = data[p]
-        if c != SP and c != HTAB:
-            raise LocalProtocolError(f"illegal chunk header: {data[start:end]!r}")
+        p = _skip_blanks(data, p + 1, line_end)
+        name_start: i64 = p
+        p = _skip_token(data, p, line_end)
+        if p == name_start:
+            raise LocalProtocolError(f"illegal chunk extension (no name): {data[start:end]!r}")
+        p = _skip_blanks(data, p, line_end)
+        if p < line_end and data[p] == EQUALS:
+            p = _skip_blanks(data, p + 1, line_end)
+            value_start: i64 = p
+            if p < line_end and data[p] == DQUOTE:
+                p = _skip_quoted_string(data, p, line_end)
+            else:
+                p = _skip_token(data, p, line_end)
+            if p <= value_start:
+                raise LocalProtocolError(f"illegal chunk extension value: {data[start:end]!r}")
+
+
+def _skip_blanks(data: bytes, p: i64, end: i64) -> i64:
+    while p < end and (data[p] == SP or data[p] == HTAB):
         p += 1
-    return size
+    return p
+
+
+def _skip_token(data: bytes, p: i64, end: i64) -> i64:
+    while p < end and TOKEN[data[p]]:
+        p += 1
+    return p
+
+
+def _skip_quoted_string(data: bytes, p: i64, end: i64) -> i64:
+    """Offset after the quoted-string at ``p`` (RFC 9110 §5.6.4), or -1 if it is malformed."""
+    p += 1  # the opening DQUOTE
+    while p < end:
+        c = data[p]
+        if c == DQUOTE:
+            return p + 1
+        if c == BACKSLASH:
+            if p + 1 >= end or not QUOTED_PAIR[data[p + 1]]:
+                return -1
+            p += 2
+        elif QDTEXT[c]:
+            p += 1
+        else:
+            return -1
+    return -1
 
 
 class Http10Reader(BodyReader):
