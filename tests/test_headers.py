@@ -12,6 +12,10 @@ from typing import Any
 import pytest
 
 from h11typed import (
+    CLIENT,
+    DONE,
+    SERVER,
+    Connection,
     EndOfMessage,
     InformationalResponse,
     LocalProtocolError,
@@ -422,3 +426,35 @@ def test_content_length_and_transfer_encoding_are_both_kept() -> None:
     # Framing (where Transfer-Encoding wins) is decided later, not at construction.
     stored = headers_of([(b"Transfer-Encoding", b"chunked"), (b"Content-Length", b"3")])
     assert stored == [(b"transfer-encoding", b"chunked"), (b"content-length", b"3")]
+
+
+# Names as long as a special header's, differing in one letter, mean nothing special.
+LOOKALIKES = [
+    b"Hosx: a",
+    b"Content-Lengtx: 5",
+    b"Transfer-Encodinx: chunked",
+    b"Connectiox: close",
+    b"Expecx: 100-continue",
+    b"Upgradx: websocket",
+]
+
+
+@pytest.mark.parametrize("line", LOOKALIKES)
+def test_a_name_that_only_resembles_a_special_header_changes_nothing(line: bytes) -> None:
+    server = Connection(SERVER)
+    server.receive_data(b"POST / HTTP/1.1\r\nHost: a\r\n" + line + b"\r\n\r\n")
+    request = server.next_event()
+    assert isinstance(request, Request)
+    # No body, no close, no 100-continue, no protocol switch.
+    assert type(server.next_event()) is EndOfMessage
+    assert server.their_state is DONE
+    assert not server.they_are_waiting_for_100_continue
+
+
+@pytest.mark.parametrize("line", LOOKALIKES)
+def test_a_sent_name_that_only_resembles_a_special_header_changes_nothing(line: bytes) -> None:
+    name, _, value = line.partition(b": ")
+    client = Connection(CLIENT)
+    client.send(Request(method="POST", target="/", headers=[(b"Host", b"a"), (name, value)]))
+    client.send(EndOfMessage())
+    assert client.our_state is DONE

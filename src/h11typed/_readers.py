@@ -44,6 +44,7 @@ from ._abnf import (
     VALUE_VISIBLE,
     is_host,
 )
+from ._compiled import COMPILED
 from ._events import (
     EMPTY_HEADERS,
     Data,
@@ -55,6 +56,7 @@ from ._events import (
     check_host_count,
 )
 from ._headers import Headers, add_header
+from ._interpreted_heads import is_usual_host, quick_fields, quick_request_head, quick_response_head
 from ._receivebuffer import ReceiveBuffer
 from ._util import LocalProtocolError
 
@@ -344,45 +346,50 @@ def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int,
     try:
         n: i64 = len(data)
         p: i64 = start
-        # request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
-        while p < n and TOKEN[data[p]]:
-            p += 1
-        if p >= n:
-            _incomplete(buf)
-            return None
-        if data[p] != SP or p == start:
-            raise LocalProtocolError(f"illegal request line: {_line_at(data, start)!r}")
-        if p - start == 3 and data[start] == 0x47 and data[start + 1] == 0x45 and data[start + 2] == 0x54:
-            method = _GET
+        # The interpreted build reads a plain, complete head by regex (_interpreted_heads).
+        quick = None if COMPILED else quick_request_head(data, start, max_fields)
+        if quick is not None:
+            method, target, http_version, headers, p = quick
         else:
-            method = data[start:p]
-        p += 1
-        target_start: i64 = p
-        while p < n and TARGET[data[p]]:
+            # request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
+            while p < n and TOKEN[data[p]]:
+                p += 1
+            if p >= n:
+                _incomplete(buf)
+                return None
+            if data[p] != SP or p == start:
+                raise LocalProtocolError(f"illegal request line: {_line_at(data, start)!r}")
+            if p - start == 3 and data[start] == 0x47 and data[start + 1] == 0x45 and data[start + 2] == 0x54:
+                method = _GET
+            else:
+                method = data[start:p]
             p += 1
-        if p >= n:
-            _incomplete(buf)
-            return None
-        if data[p] != SP or p == target_start:
-            raise LocalProtocolError(f"illegal request line: {_line_at(data, start)!r}")
-        target = data[target_start:p]
-        p = _parse_http_version(data, p + 1, "request line", start)
-        if p < 0:
-            _incomplete(buf)
-            return None
-        http_version = _version_at(data, p)
-        p = _skip_line_end(data, p, "request line", start)
-        if p < 0:
-            _incomplete(buf)
-            return None
-        headers = Headers([])
-        p = _section_or_wait(data, p, headers, buf, max_fields)
-        if p < 0:
-            _incomplete(buf)
-            return None
+            target_start: i64 = p
+            while p < n and TARGET[data[p]]:
+                p += 1
+            if p >= n:
+                _incomplete(buf)
+                return None
+            if data[p] != SP or p == target_start:
+                raise LocalProtocolError(f"illegal request line: {_line_at(data, start)!r}")
+            target = data[target_start:p]
+            p = _parse_http_version(data, p + 1, "request line", start)
+            if p < 0:
+                _incomplete(buf)
+                return None
+            http_version = _version_at(data, p)
+            p = _skip_line_end(data, p, "request line", start)
+            if p < 0:
+                _incomplete(buf)
+                return None
+            headers = Headers([])
+            p = _section_or_wait(data, p, headers, buf, max_fields)
+            if p < 0:
+                _incomplete(buf)
+                return None
         check_host_count(headers.host_count, http_version)
         # RFC 9112 §3.2: a server MUST answer 400 to a Host field with an invalid value.
-        if headers.host_count and not is_host(headers.host):
+        if headers.host_count and not _host_ok(headers.host):
             raise LocalProtocolError(f"invalid Host header value: {headers.host!r}")
         if p - start > max_size:
             raise too_large(max_size)
@@ -393,50 +400,60 @@ def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int,
     return Request(method=method, headers=headers, target=target, http_version=http_version, _parsed=True)
 
 
+def _host_ok(value: bytes) -> bool:
+    # (The interpreted build first tries a regex: is_host's loop is slow there.)
+    return (not COMPILED and is_usual_host(value)) or is_host(value)
+
+
 def _parse_response(
     data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int, max_size: int
 ) -> InformationalResponse | Response | None:
     try:
         n: i64 = len(data)
-        # status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4);
-        # as in h11, "HTTP/1.0 200" with no SP and no reason is accepted too.
-        p = _parse_http_version(data, start, "status line", start)
-        if p < 0:
-            _incomplete(buf)
-            return None
-        http_version = _version_at(data, p)
-        status_code = 0
-        i: i64 = 0
-        while i < 4:
+        p: i64 = start
+        quick = None if COMPILED else quick_response_head(data, start, max_fields)
+        if quick is not None:
+            http_version, status_code, reason, headers, p = quick
+        else:
+            # status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4);
+            # as in h11, "HTTP/1.0 200" with no SP and no reason is accepted too.
+            p = _parse_http_version(data, start, "status line", start)
+            if p < 0:
+                _incomplete(buf)
+                return None
+            http_version = _version_at(data, p)
+            status_code = 0
+            i: i64 = 0
+            while i < 4:
+                if p >= n:
+                    _incomplete(buf)
+                    return None
+                c = data[p]
+                if (i == 0 and c != SP) or (i > 0 and not _DIGIT_0 <= c <= _DIGIT_9):
+                    raise LocalProtocolError(f"illegal status line: {_line_at(data, start)!r}")
+                if i > 0:
+                    status_code = status_code * 10 + (c - _DIGIT_0)
+                p += 1
+                i += 1
             if p >= n:
                 _incomplete(buf)
                 return None
-            c = data[p]
-            if (i == 0 and c != SP) or (i > 0 and not _DIGIT_0 <= c <= _DIGIT_9):
-                raise LocalProtocolError(f"illegal status line: {_line_at(data, start)!r}")
-            if i > 0:
-                status_code = status_code * 10 + (c - _DIGIT_0)
-            p += 1
-            i += 1
-        if p >= n:
-            _incomplete(buf)
-            return None
-        reason = b""
-        if data[p] == SP:
-            p += 1
-            reason_start: i64 = p
-            while p < n and FIELD_VALUE[data[p]]:
+            reason = b""
+            if data[p] == SP:
                 p += 1
-            reason = _OK if p - reason_start == 2 and data[reason_start:p] == _OK else data[reason_start:p]
-        p = _skip_line_end(data, p, "status line", start)
-        if p < 0:
-            _incomplete(buf)
-            return None
-        headers = Headers([])
-        p = _section_or_wait(data, p, headers, buf, max_fields)
-        if p < 0:
-            _incomplete(buf)
-            return None
+                reason_start: i64 = p
+                while p < n and FIELD_VALUE[data[p]]:
+                    p += 1
+                reason = _OK if p - reason_start == 2 and data[reason_start:p] == _OK else data[reason_start:p]
+            p = _skip_line_end(data, p, "status line", start)
+            if p < 0:
+                _incomplete(buf)
+                return None
+            headers = Headers([])
+            p = _section_or_wait(data, p, headers, buf, max_fields)
+            if p < 0:
+                _incomplete(buf)
+                return None
         if status_code < 100:
             # Well-formed but not a status; as in h11, reported after the header checks.
             raise LocalProtocolError(f"InformationalResponse status_code should be in range [100, 200), not {status_code}")
@@ -462,11 +479,16 @@ def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMe
     data = buf.view()
     start: i64 = buf.start
     try:
-        headers = Headers([])
-        p = _section_or_wait(data, start, headers, buf, max_fields)
-        if p < 0:
-            _incomplete(buf)
-            return None
+        p: i64 = start
+        quick = None if COMPILED else quick_fields(data, start, max_fields)
+        if quick is not None:
+            headers, p = quick
+        else:
+            headers = Headers([])
+            p = _section_or_wait(data, start, headers, buf, max_fields)
+            if p < 0:
+                _incomplete(buf)
+                return None
         if p - start > max_size:
             raise too_large(max_size)
     except LocalProtocolError as error:

@@ -76,14 +76,29 @@ class ReceiveBuffer:
         return self._start
 
     def append(self, data: bytes | bytearray | memoryview) -> None:
-        if self.__len__() == 0 and type(data) is bytes:
-            # Nothing pending: keep the caller's immutable bytes as they are.
-            self._bytes = data
-            self._in_bytearray = False
-            self._start = 0
-            self._head_scan = 0
-            self._line_scan = 0
-            return
+        pending = self.__len__()
+        if type(data) is bytes:
+            if pending == 0:
+                # Nothing pending: keep the caller's immutable bytes as they are.
+                self._bytes = data
+                self._in_bytearray = False
+                self._start = 0
+                self._head_scan = 0
+                self._line_scan = 0
+                return
+            if pending <= len(data):
+                # Copying the pending bytes costs no more than the new piece, so joining
+                # them stays linear overall, and the parsers get ``bytes`` with no
+                # snapshot. (A message split across 64 KiB pieces: one copy, not three.)
+                if self._in_bytearray:
+                    rest = bytes(self._bytearray[self._start :])
+                else:
+                    rest = self._bytes[self._start :]
+                self._bytes = rest + data
+                self._bytearray = bytearray()
+                self._in_bytearray = False
+                self._forget_consumed()
+                return
         if not self._in_bytearray:
             self._bytearray = bytearray(self._bytes[self._start :])
             self._in_bytearray = True
