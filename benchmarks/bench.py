@@ -6,7 +6,7 @@
 
 Targets: the installed h11typed (compiled or pure, as installed), a pure copy
 of src/h11typed loaded as ``h11typed_pure``, h11 (the baseline), and, when
-importable, h11_mypyc and httptools. The workloads are described in
+importable, h11_mypyc, h11r and httptools. The workloads are described in
 benchmarks/workloads.py. Exit status 1 when any target produced wrong output.
 """
 
@@ -25,19 +25,21 @@ if __name__ == "__main__" and not __package__:
     # Run as a script: make the repository root importable for `benchmarks.*`.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.peers import httptools_cases  # noqa: E402
+from benchmarks.peers import h11r_cases, httptools_cases  # noqa: E402
 from benchmarks.runner import as_json, format_growth, format_results, growth, measure, summarise  # noqa: E402
 from benchmarks.targets import DEFAULT_PURE_SRC, Target, describe, standard_targets  # noqa: E402
 from benchmarks.workloads import WORKLOAD_ORDER, Case, h11_cases  # noqa: E402
 
 BASELINE = "h11"
+# How each Target.api is driven: h11's API, or a peer's own.
+CASES_BY_API = {"h11": h11_cases, "h11r": h11r_cases, "httptools": httptools_cases}
 
 
 def build_cases(targets: Sequence[Target], workloads: Sequence[str]) -> list[Case]:
     """Every workload for every target, grouped by workload in WORKLOAD_ORDER."""
     cases: list[Case] = []
     for target in targets:
-        cases += h11_cases(target, workloads) if target.api == "h11" else httptools_cases(target, workloads)
+        cases += CASES_BY_API[target.api](target, workloads)
     return sorted(cases, key=lambda case: WORKLOAD_ORDER.index(case.workload))
 
 
@@ -49,7 +51,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", action="append", metavar="PREFIX", help="workloads starting with PREFIX")
     parser.add_argument("--pure-src", type=Path, default=DEFAULT_PURE_SRC, help="directory holding h11typed/")
     parser.add_argument("--no-pure", action="store_true", help="leave out the pure copy of the source")
-    parser.add_argument("--no-peers", action="store_true", help="leave out h11_mypyc and httptools")
+    parser.add_argument("--no-peers", action="store_true", help="leave out h11_mypyc, h11r and httptools")
     parser.add_argument(
         "--clock",
         choices=("cpu", "wall"),

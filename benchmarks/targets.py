@@ -6,7 +6,8 @@
   installed compiled one. h11typed imports its own modules relatively, so the
   copy is self-contained; it is checked to really be pure Python;
 - ``h11``, the reference, and peers when they are importable: ``h11_mypyc``
-  (h11 compiled with mypyc, h11's API) and ``httptools`` (a parser only).
+  (h11 compiled with mypyc, h11's API), ``h11r`` (a Rust core with its own
+  connection API) and ``httptools`` (a parser only).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Target:
     module: ModuleType
     # "h11" for the h11 API, otherwise the name of the peer's own API.
     api: str
-    # "compiled" or "pure" for h11-style packages, "C extension" for peers.
+    # "compiled" or "pure" for h11-style packages, the extension's language for peers.
     build: str
     path: str
     version: str
@@ -106,17 +107,26 @@ def load_pure_copy(src: Path = DEFAULT_PURE_SRC) -> Target:
     return target
 
 
-def load_httptools() -> Target:
+def _load_peer(name: str, build: str) -> Target:
+    """A peer with its own API, labelled, and dispatched on, by its module name."""
     try:
-        module = importlib.import_module("httptools")
+        module = importlib.import_module(name)
     except ImportError as exc:
-        raise Unavailable(f"httptools is not importable: {exc}") from exc
+        raise Unavailable(f"{name} is not importable: {exc}") from exc
     path = str(getattr(module, "__file__", "?"))
-    return Target("httptools", module, "httptools", "C extension", path, str(getattr(module, "__version__", "?")))
+    return Target(name, module, name, build, path, str(getattr(module, "__version__", "?")))
+
+
+def load_httptools() -> Target:
+    return _load_peer("httptools", "C extension")
+
+
+def load_h11r() -> Target:
+    return _load_peer("h11r", "Rust extension")
 
 
 def describe(target: Target) -> str:
-    return f"{target.label:<14} {target.version:<8} {target.build:<11} {target.path}"
+    return f"{target.label:<14} {target.version:<8} {target.build:<14} {target.path}"
 
 
 def standard_targets(pure_src: Path | None, say: Callable[[str], None], *, peers: bool = False) -> list[Target]:
@@ -129,7 +139,7 @@ def standard_targets(pure_src: Path | None, say: Callable[[str], None], *, peers
         loaders.append(lambda: load_pure_copy(pure_src))
     loaders.append(lambda: load_installed("h11"))
     if peers:
-        loaders += [lambda: load_installed("h11_mypyc", "h11-mypyc"), load_httptools]
+        loaders += [lambda: load_installed("h11_mypyc", "h11-mypyc"), load_h11r, load_httptools]
     targets = []
     for load in loaders:
         try:

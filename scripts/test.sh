@@ -3,7 +3,7 @@
 #
 #   1. setup     scripts/system-deps.sh (ab, curl) and scripts/setup-venvs.sh
 #                (rebuilds and reinstalls both builds)
-#   2. mypy      --strict over src, tests, examples, benchmarks (those that exist)
+#   2. mypy      --strict over src, tests, examples, benchmarks, fuzz (those that exist)
 #   3. mypyc     pytest against the compiled wheel installed in .venv-mypyc
 #   4. pure      pytest against the pure install in .venv-pure, with line and
 #                branch coverage of the installed package
@@ -91,7 +91,7 @@ fi
 
 # --- 2. mypy -------------------------------------------------------------------
 dirs=()
-for d in src tests examples benchmarks; do
+for d in src tests examples benchmarks fuzz; do
     [ -d "$d" ] && dirs+=("$d")
 done
 echo

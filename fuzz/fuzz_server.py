@@ -1,0 +1,15 @@
+"""Fuzz target: h11typed as the SERVER, receiving arbitrary bytes as requests.
+
+Run with the compiled build installed (scripts/fuzz.sh does all of it):
+    python fuzz/fuzz_server.py [libFuzzer flags] [corpus dirs or files]
+Input format and the properties checked: see harness.py and README.md.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from harness import run
+
+if __name__ == "__main__":
+    run("server", sys.argv)
