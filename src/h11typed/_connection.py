@@ -121,7 +121,9 @@ def _keeps_alive(event: Request | Response, framing: int) -> bool:
         # RFC 9112 §6.1: Transfer-Encoding and Content-Length together may be a smuggling
         # attempt; the server MUST close after responding. (A response is treated alike.)
         return False
-    if event.http_version >= _HTTP_1_1:
+    version = event.http_version
+    # (== first: compiled, a bytes == is a memcmp, >= a generic rich comparison.)
+    if version == _HTTP_1_1 or version >= _HTTP_1_1:
         return True
     return headers.connection_keep_alive and framing >= 0
 

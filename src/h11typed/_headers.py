@@ -198,6 +198,14 @@ def add_header(items: list[HeaderTriple], raw_name: bytes, name: bytes, value: b
     note_special_header(headers_so_far, name, value)
 
 
+# Header names already checked to be tokens, mapped to their lowercased form. Programs
+# send the same few names again and again, and a dict hit costs less than checking and
+# lowercasing a name (10 fields: Response construction 19.0k -> 15.6k instructions). The
+# cap keeps a stream of made-up names from growing it without bound.
+_VALID_NAMES: Final[dict[bytes, bytes]] = {}
+_VALID_NAMES_LIMIT: Final = 1000
+
+
 def normalize_and_validate(headers: HeaderInput, validate: bool = True) -> Headers:
     """Build a Headers from user input, validating every name and value.
 
@@ -219,13 +227,17 @@ def normalize_and_validate(headers: HeaderInput, validate: bool = True) -> Heade
             raw_name_input, value_input = pair
         raw_name = bytesify(raw_name_input)
         value = bytesify(value_input)
-        case = token_case(raw_name)
-        if validate:
-            if case < 0:
+        name = _VALID_NAMES.get(raw_name)
+        if name is None:
+            case = token_case(raw_name)
+            if case < 0 and validate:
                 raise LocalProtocolError(f"Illegal header name {raw_name!r}")
-            if not is_field_value(value):
-                raise LocalProtocolError(f"Illegal header value {value!r}")
-        add_header(items, raw_name, raw_name.translate(LOWERCASE) if case else raw_name, value, result)
+            name = raw_name.translate(LOWERCASE) if case else raw_name
+            if case >= 0 and len(_VALID_NAMES) < _VALID_NAMES_LIMIT:
+                _VALID_NAMES[raw_name] = name
+        if validate and not is_field_value(value):
+            raise LocalProtocolError(f"Illegal header value {value!r}")
+        add_header(items, raw_name, name, value, result)
     return result
 
 
