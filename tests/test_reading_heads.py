@@ -697,3 +697,40 @@ def test_the_first_of_several_framing_errors_is_the_one_reported() -> None:
     with pytest.raises(RemoteProtocolError, match="Transfer-Encoding") as caught:
         server.next_event()
     assert caught.value.error_status_hint == 501
+
+
+# --- ready-made field names (h11typed._field_names) ---------------------------------
+
+
+def _slot_twin(known: bytes) -> bytes:
+    """A token name, not ``known``, that hashes to ``known``'s slot in the table."""
+    from h11typed import _field_names
+
+    slot = _field_names.name_hash(known) & (_field_names.SLOTS - 1)
+    for i in range(1_000_000):
+        candidate = b"x-%d" % i
+        if _field_names.name_hash(candidate) & (_field_names.SLOTS - 1) == slot:
+            return candidate
+    raise AssertionError("no twin found")  # pragma: no cover
+
+
+@pytest.mark.parametrize("known", [b"Host", b"User-Agent", b"sec-ch-ua", b"Content-Length"])
+def test_a_name_sharing_a_known_names_slot_is_read_as_itself(known: bytes) -> None:
+    # The table is only a shortcut: a different name in the same slot must not be
+    # mistaken for the known one.
+    twin = _slot_twin(known)
+    request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\n" + twin + b": v\r\n\r\n")
+    assert request.headers.raw_items()[1] == (twin, b"v")
+    assert request.headers[1] == (twin, b"v")
+
+
+@pytest.mark.parametrize("name", [b"User-Agent", b"user-agent", b"USER-AGENT", b"User-agent", b"Cookie", b"sec-fetch-mode"])
+def test_known_names_keep_their_raw_spelling_and_are_lowercased(name: bytes) -> None:
+    request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\n" + name + b": v\r\n\r\n")
+    assert request.headers.raw_items()[1] == (name, b"v")
+    assert request.headers[1] == (name.lower(), b"v")
+
+
+def test_a_prefix_of_a_known_name_is_read_as_itself() -> None:
+    request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\nUser-Agen: v\r\nUser-Agent-X: w\r\n\r\n")
+    assert list(request.headers) == [(b"host", b"a"), (b"user-agen", b"v"), (b"user-agent-x", b"w")]

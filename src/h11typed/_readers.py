@@ -55,6 +55,8 @@ from ._events import (
     Response,
     check_host_count,
 )
+from ._field_names import HASH_MASK, HASH_MULTIPLIER, SLOTS
+from ._field_names import TABLE as KNOWN_NAMES
 from ._headers import Headers, add_header
 from ._interpreted_heads import is_usual_host, quick_fields, quick_request_head, quick_response_head
 from ._receivebuffer import ReceiveBuffer
@@ -166,12 +168,15 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
             raise too_many_fields(max_fields)
         line_start: i64 = p
         needs_lowering = False
+        name_hash: i64 = 0  # see _field_names
         while p < n:
-            kind = TOKEN[data[p]]
+            byte: i64 = data[p]
+            kind = TOKEN[byte]
             if kind == 0:
                 break
             if kind == TOKEN_UPPER:
                 needs_lowering = True
+            name_hash = (name_hash * HASH_MULTIPLIER + byte) & HASH_MASK
             p += 1
         if p >= n:
             return _INCOMPLETE
@@ -196,13 +201,29 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
         p = _skip_line_end(data, p, "header line", line_start)
         if p < 0:
             return _INCOMPLETE
-        raw_name = data[line_start:name_end]
-        name = raw_name.translate(LOWERCASE) if needs_lowering else raw_name
+        known = KNOWN_NAMES[name_hash & (SLOTS - 1)]
+        if known is not None and _same_bytes(data, line_start, name_end, known[0]):
+            raw_name, name = known
+        else:
+            raw_name = data[line_start:name_end]
+            name = raw_name.translate(LOWERCASE) if needs_lowering else raw_name
         try:
             add_header(items, raw_name, name, data[value_start:value_end], headers)
         except LocalProtocolError as error:
             if framing_error is None:
                 framing_error = error
+
+
+def _same_bytes(data: bytes, start: i64, end: i64, expected: bytes) -> bool:
+    """Whether ``data[start:end] == expected``, without making the slice."""
+    if end - start != len(expected):
+        return False
+    i: i64 = 0
+    while start + i < end:
+        if data[start + i] != expected[i]:
+            return False
+        i += 1
+    return True
 
 
 def too_many_fields(max_fields: int) -> LocalProtocolError:
