@@ -355,6 +355,17 @@ def _section_or_wait(data: bytes, pos: i64, headers: Headers, buf: ReceiveBuffer
     return end
 
 
+def _rest_of_head(
+    data: bytes, p: i64, start_line: str, start: i64, headers: Headers, buf: ReceiveBuffer, max_fields: int
+) -> i64:
+    """After a start line's last byte at ``p``: its line end, then the header section
+    into ``headers``. Returns the offset after the head, or -1 if incomplete."""
+    p = _skip_line_end(data, p, start_line, start)
+    if p < 0:
+        return _INCOMPLETE
+    return _section_or_wait(data, p, headers, buf, max_fields)
+
+
 def _incomplete(buf: ReceiveBuffer) -> None:
     if buf.awaiting_head_end and _head_complete(buf):  # pragma: no cover - defensive
         # The blank line is there, yet the parser ran out of bytes. The grammar makes
@@ -399,12 +410,8 @@ def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int,
                 _incomplete(buf)
                 return None
             http_version = _version_at(data, p)
-            p = _skip_line_end(data, p, "request line", start)
-            if p < 0:
-                _incomplete(buf)
-                return None
             headers = Headers([])
-            p = _section_or_wait(data, p, headers, buf, max_fields)
+            p = _rest_of_head(data, p, "request line", start, headers, buf, max_fields)
             if p < 0:
                 _incomplete(buf)
                 return None
@@ -466,12 +473,8 @@ def _parse_response(
                 while p < n and FIELD_VALUE[data[p]]:
                     p += 1
                 reason = _OK if p - reason_start == 2 and data[reason_start:p] == _OK else data[reason_start:p]
-            p = _skip_line_end(data, p, "status line", start)
-            if p < 0:
-                _incomplete(buf)
-                return None
             headers = Headers([])
-            p = _section_or_wait(data, p, headers, buf, max_fields)
+            p = _rest_of_head(data, p, "status line", start, headers, buf, max_fields)
             if p < 0:
                 _incomplete(buf)
                 return None
