@@ -25,14 +25,23 @@ if __name__ == "__main__" and not __package__:
     # Run as a script: make the repository root importable for `benchmarks.*`.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.peers import h11r_cases, httptools_cases  # noqa: E402
-from benchmarks.runner import as_json, format_growth, format_results, growth, measure, summarise  # noqa: E402
+from benchmarks.peers import httptools_cases  # noqa: E402
+from benchmarks.runner import (  # noqa: E402
+    CLOCKS,
+    add_clock_and_json_options,
+    as_json,
+    format_growth,
+    format_results,
+    growth,
+    measure,
+    summarise,
+)
 from benchmarks.targets import DEFAULT_PURE_SRC, Target, describe, standard_targets  # noqa: E402
 from benchmarks.workloads import WORKLOAD_ORDER, Case, h11_cases  # noqa: E402
 
 BASELINE = "h11"
-# How each Target.api is driven: h11's API, or a peer's own.
-CASES_BY_API = {"h11": h11_cases, "h11r": h11r_cases, "httptools": httptools_cases}
+# How each Target.api is driven: h11's API (which also drives h11r), or a peer's own.
+CASES_BY_API = {"h11": h11_cases, "h11r": h11_cases, "httptools": httptools_cases}
 
 
 def build_cases(targets: Sequence[Target], workloads: Sequence[str]) -> list[Case]:
@@ -52,13 +61,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--pure-src", type=Path, default=DEFAULT_PURE_SRC, help="directory holding h11typed/")
     parser.add_argument("--no-pure", action="store_true", help="leave out the pure copy of the source")
     parser.add_argument("--no-peers", action="store_true", help="leave out h11_mypyc, h11r and httptools")
-    parser.add_argument(
-        "--clock",
-        choices=("cpu", "wall"),
-        default="cpu",
-        help="cpu: process time, robust to other processes (default); wall: perf_counter",
-    )
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    add_clock_and_json_options(parser)
     return parser.parse_args(argv)
 
 
@@ -66,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     rounds = args.rounds or (3 if args.quick else 11)
     batch_seconds = args.batch_seconds or (0.04 if args.quick else 0.15)
-    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    clock = CLOCKS[args.clock]
     started = time.perf_counter()
 
     def say(text: str) -> None:

@@ -9,15 +9,32 @@ baseline is taken per round and its median reported, with the range.
 
 from __future__ import annotations
 
+import argparse
 import math
 import statistics
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
 from benchmarks.workloads import TRICKLE_SIZES, Case, Clock
 
 Say = Callable[[str], None]
+
+# --clock: process time is robust to other processes; wall is perf_counter.
+CLOCKS: Final[dict[str, Clock]] = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def add_clock_and_json_options(parser: argparse.ArgumentParser) -> None:
+    """--clock and --json, which every timing script takes; ``CLOCKS[args.clock]`` is the clock."""
+    parser.add_argument(
+        "--clock",
+        choices=tuple(CLOCKS),
+        default="cpu",
+        help="cpu: process time, robust to other processes (default); wall: perf_counter",
+    )
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
 
 
 def calibrate(case: Case, batch_seconds: float, clock: Clock) -> None:

@@ -68,7 +68,7 @@ if __name__ == "__main__" and not __package__:
 
 import h11typed  # noqa: E402
 
-from benchmarks.runner import format_duration, format_table, measure  # noqa: E402
+from benchmarks.runner import CLOCKS, add_clock_and_json_options, format_duration, format_table, measure  # noqa: E402
 from benchmarks.targets import DEFAULT_PURE_SRC, Target, describe, standard_targets  # noqa: E402
 from benchmarks.workloads import CRLF, Api, Case, HeaderList, Op, Signature, WrongResult, expect, lowered  # noqa: E402
 
@@ -657,13 +657,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-h11", action="store_true", help="leave out h11")
     parser.add_argument("--no-time", action="store_true", help="memory only")
     parser.add_argument("--no-memory", action="store_true", help="time only")
-    parser.add_argument(
-        "--clock",
-        choices=("cpu", "wall"),
-        default="cpu",
-        help="cpu: process time, robust to other processes (default); wall: perf_counter",
-    )
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    add_clock_and_json_options(parser)
     return parser.parse_args(argv)
 
 
@@ -715,7 +709,7 @@ def run_time(
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     plan = settings(args)
-    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    clock = CLOCKS[args.clock]
     started = time.perf_counter()
 
     def say(text: str) -> None:
