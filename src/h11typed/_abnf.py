@@ -84,9 +84,19 @@ MAX_CHUNK_SIZE_DIGITS: Final = 20
 # The checks below use index loops with native (i64) indices: compiled, that is about
 # 1 ns a byte, where ``for byte in data`` costs about 8. Interpreted, a loop costs about
 # 50 ns a byte, so the pure build matches the same grammar with these regexes (C speed).
-_TOKEN_RE: Final = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_FIELD_VALUE_RE: Final = re.compile(rb"(?:[^\x00\t-\r ](?:[^\x00\n-\r]*[^\x00\t-\r ])?)?")
-_TARGET_RE: Final = re.compile(rb"[\x21-\x7e]+")
+# The same byte classes as the tables above, as regex character classes (also used by
+# _interpreted_heads): tchar; a field value's bytes (SP/HTAB included); its visible
+# bytes; VCHAR; reg-name bytes besides pct-encoded.
+RE_TCHAR: Final = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]"
+RE_FIELD_BYTE: Final = rb"[^\x00\n-\r]"
+RE_FIELD_VISIBLE: Final = rb"[^\x00\t-\r ]"
+RE_VCHAR: Final = rb"[\x21-\x7e]"
+RE_REG_NAME_BYTE: Final = b"[" + re.escape(_UNRESERVED_SUB_DELIMS) + b"]"
+_TOKEN_RE: Final = re.compile(RE_TCHAR + b"+")
+_FIELD_VALUE_RE: Final = re.compile(
+    b"(?:" + RE_FIELD_VISIBLE + b"(?:" + RE_FIELD_BYTE + b"*" + RE_FIELD_VISIBLE + b")?)?"
+)
+_TARGET_RE: Final = re.compile(RE_VCHAR + b"+")
 
 
 def _all_in(table: bytes, data: bytes) -> bool:

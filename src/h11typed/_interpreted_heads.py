@@ -16,22 +16,21 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from ._abnf import RE_FIELD_BYTE, RE_REG_NAME_BYTE, RE_TCHAR, RE_VCHAR
 from ._headers import Headers, add_header
 from ._util import LocalProtocolError
 
-# RFC 9110 §5.6.2 tchar, in a character class.
-_TCHAR: Final = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]"
 # A field line (RFC 9112 §5) as ``_readers.parse_header_section`` accepts it: no space
 # before the colon; the value's bytes are anything but NUL, LF, VT, FF and CR (SP and
 # HTAB included, stripped at the ends afterwards); CRLF or a bare LF ends the line. No
 # part of the pattern can match the same byte two ways, so matching never backtracks.
-_FIELD_LINE: Final = re.compile(_TCHAR + rb"+:([^\x00\n-\r]*)\r?\n")
+_FIELD_LINE: Final = re.compile(RE_TCHAR + b"+:(" + RE_FIELD_BYTE + rb"*)\r?\n")
 # request-line = method SP request-target SP HTTP-version (RFC 9112 §3).
-_REQUEST_LINE: Final = re.compile(b"(" + _TCHAR + rb"+) ([\x21-\x7e]+) HTTP/([0-9]\.[0-9])\r?\n")
+_REQUEST_LINE: Final = re.compile(b"(" + RE_TCHAR + b"+) (" + RE_VCHAR + rb"+) HTTP/([0-9]\.[0-9])\r?\n")
 # status-line (RFC 9112 §4), with h11's optional reason: "HTTP/1.1 200" is accepted.
-_STATUS_LINE: Final = re.compile(rb"HTTP/([0-9]\.[0-9]) ([0-9]{3})(?: ([^\x00\n-\r]*))?\r?\n")
+_STATUS_LINE: Final = re.compile(rb"HTTP/([0-9]\.[0-9]) ([0-9]{3})(?: (" + RE_FIELD_BYTE + rb"*))?\r?\n")
 # The usual Host value: a reg-name and an optional port (RFC 3986 §3.2.2-3.2.3).
-_REG_NAME_HOST: Final = re.compile(rb"(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*(?::[0-9]*)?")
+_REG_NAME_HOST: Final = re.compile(b"(?:" + RE_REG_NAME_BYTE + rb"|%[0-9A-Fa-f]{2})*(?::[0-9]*)?")
 # Names add_header must see (framing and connection facts); others are appended as is.
 _SPECIAL_NAMES: Final = frozenset(
     [b"host", b"content-length", b"transfer-encoding", b"connection", b"expect", b"upgrade"]
