@@ -74,7 +74,6 @@ DQUOTE: Final = 0x22
 BACKSLASH: Final = 0x5C
 _PERCENT: Final = 0x25
 _LEFT_BRACKET: Final = 0x5B
-_RIGHT_BRACKET: Final = 0x5D
 
 # h11 0.15+ caps both at 20 digits so a hostile length cannot cost quadratic time.
 MAX_CONTENT_LENGTH_DIGITS: Final = 20
