@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+import h11typed
 from h11typed import (
     CLIENT,
     ERROR,
@@ -702,20 +703,34 @@ def test_the_first_of_several_framing_errors_is_the_one_reported() -> None:
 # --- ready-made field names (h11typed._field_names) ---------------------------------
 
 
+@pytest.fixture
+def byte_loop_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pure build reads plain heads by regex; make it run the compiled build's byte
+    loop, which is where the table of ready-made names is used."""
+    from h11typed import _readers
+
+    if not h11typed.COMPILED:
+        monkeypatch.setattr(_readers, "COMPILED", True)
+
+
 def _slot_twin(known: bytes) -> bytes:
     """A token name, not ``known``, that hashes to ``known``'s slot in the table."""
     from h11typed import _field_names
 
-    slot = _field_names.name_hash(known) & (_field_names.SLOTS - 1)
+    def slot(name: bytes) -> int:
+        return _field_names.slot_of(*_field_names.pack(name), len(name))
+
     for i in range(1_000_000):
         candidate = b"x-%d" % i
-        if _field_names.name_hash(candidate) & (_field_names.SLOTS - 1) == slot:
+        if slot(candidate) == slot(known):
             return candidate
     raise AssertionError("no twin found")  # pragma: no cover
 
 
-@pytest.mark.parametrize("known", [b"Host", b"User-Agent", b"sec-ch-ua", b"Content-Length"])
-def test_a_name_sharing_a_known_names_slot_is_read_as_itself(known: bytes) -> None:
+@pytest.mark.parametrize(
+    "known", [b"Host", b"User-Agent", b"sec-ch-ua", b"Content-Length", b"Transfer-Encoding", b"Sec-WebSocket-Extensions"]
+)
+def test_a_name_sharing_a_known_names_slot_is_read_as_itself(known: bytes, byte_loop_parser: None) -> None:
     # The table is only a shortcut: a different name in the same slot must not be
     # mistaken for the known one.
     twin = _slot_twin(known)
@@ -725,12 +740,27 @@ def test_a_name_sharing_a_known_names_slot_is_read_as_itself(known: bytes) -> No
 
 
 @pytest.mark.parametrize("name", [b"User-Agent", b"user-agent", b"USER-AGENT", b"User-agent", b"Cookie", b"sec-fetch-mode"])
-def test_known_names_keep_their_raw_spelling_and_are_lowercased(name: bytes) -> None:
+def test_known_names_keep_their_raw_spelling_and_are_lowercased(name: bytes, byte_loop_parser: None) -> None:
     request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\n" + name + b": v\r\n\r\n")
     assert request.headers.raw_items()[1] == (name, b"v")
     assert request.headers[1] == (name.lower(), b"v")
 
 
-def test_a_prefix_of_a_known_name_is_read_as_itself() -> None:
+def test_a_prefix_of_a_known_name_is_read_as_itself(byte_loop_parser: None) -> None:
     request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\nUser-Agen: v\r\nUser-Agent-X: w\r\n\r\n")
     assert list(request.headers) == [(b"host", b"a"), (b"user-agen", b"v"), (b"user-agent-x", b"w")]
+
+
+@pytest.mark.parametrize("known", [b"Transfer-Encoding", b"transfer-encoding", b"Access-Control-Allow-Origin", b"sec-ch-ua-platform"])
+def test_a_long_name_differing_from_a_known_one_only_past_16_bytes_is_read_as_itself(known: bytes, byte_loop_parser: None) -> None:
+    # Only 16 bytes are packed: the rest of a long name must be compared too, or a
+    # lookalike would be read as (say) Transfer-Encoding.
+    lookalike = known[:-1] + b"x"
+    request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\n" + lookalike + b": v\r\n\r\n")
+    assert request.headers.raw_items()[1] == (lookalike, b"v")
+    assert request.headers[1] == (lookalike.lower(), b"v")
+
+
+def test_a_known_name_with_more_bytes_past_the_packed_ones_is_read_as_itself(byte_loop_parser: None) -> None:
+    request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encodings: v\r\nContent-Length2: 5\r\n\r\n")
+    assert list(request.headers) == [(b"host", b"a"), (b"transfer-encodings", b"v"), (b"content-length2", b"5")]
