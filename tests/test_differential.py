@@ -142,7 +142,9 @@ def stricter_than_h11_may_apply(data: bytes) -> bool:
         lowered = section.lower()
         if b"transfer-encoding" in lowered and b"content-length" in lowered:
             return True
-    for line in data.split(b"\r\n"):
+    # Lines end in LF, with or without CR (a head may end in a bare LF).
+    for line in data.split(b"\n"):
+        line = line.removesuffix(b"\r")
         if b";" in line and bool(_H11_CHUNK_LINE.fullmatch(line)) != bool(_RFC_CHUNK_LINE.fullmatch(line)):
             return True
     return False
