@@ -23,6 +23,7 @@ from h11typed import (
     Response,
     RemoteProtocolError,
 )
+from h11typed._abnf import is_host
 from tests.helpers import Feed, events_from, normalize_data_events, parametrize_feed
 
 
@@ -96,6 +97,17 @@ INVALID_HOSTS = [
     b"example.com?",
     b"example.com#frag",
 ]
+
+
+@pytest.mark.parametrize("host", VALID_HOSTS)
+def test_the_host_grammar_accepts_a_valid_host(host: bytes) -> None:
+    # The grammar itself, not only the pure build's regex shortcut in front of it.
+    assert is_host(host)
+
+
+@pytest.mark.parametrize("host", INVALID_HOSTS)
+def test_the_host_grammar_rejects_an_invalid_host(host: bytes) -> None:
+    assert not is_host(host)
 
 
 @parametrize_feed

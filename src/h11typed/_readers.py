@@ -512,6 +512,12 @@ def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMe
     """The trailer section after a chunked body's last chunk (RFC 9112 §7.1.2)."""
     if not buf:
         return None
+    # Usually there are no trailer fields, only the blank line: no section to parse
+    # (c_chunked: -1.1k of 83k instructions). No size check is needed: the last-chunk
+    # line before it was longer and passed the same limit.
+    if len(buf) >= 2 and buf.first_byte() == CR and buf.byte_at(1) == LF:
+        buf.consume_head(2)
+        return EndOfMessage(headers=EMPTY_HEADERS, _parsed=True)
     if _still_waiting(buf, max_fields, first_line_is_field=True):
         return None
     data = buf.view()

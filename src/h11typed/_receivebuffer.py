@@ -181,12 +181,20 @@ class ReceiveBuffer:
             return self._bytearray[self._start]
         return self._bytes[self._start]
 
+    def byte_at(self, offset: int) -> int:
+        """The unconsumed byte at ``offset`` (the buffer must hold more than ``offset``)."""
+        if self._in_bytearray:
+            return self._bytearray[self._start + offset]
+        return self._bytes[self._start + offset]
+
     def find_head_end(self) -> int:
         """Offset just past the blank line ending a head (``\\n\\r?\\n``), or -1.
 
         Only bytes not examined by an earlier call are searched. On the way, the lines
         that start a new field (not a blank line, not an obs-fold continuation) are
-        counted in ``field_lines``.
+        counted in ``field_lines``. A head has a start line, so its blank line follows an
+        LF; a trailer section that is only the blank line is read without this search
+        (``_readers.read_trailers``).
         """
         end: i64 = len(self._bytearray) if self._in_bytearray else len(self._bytes)
         start: i64 = self._start
@@ -197,11 +205,6 @@ class ReceiveBuffer:
             # (d_headers: about 440 of 2,000 instructions per byte).
             return -1
         data: bytes | bytearray = self._bytearray if self._in_bytearray else self._bytes
-        # A section that is empty (trailers, usually) is just the blank line. (A bare LF
-        # there is parsed at once and never waited for; a CR may be followed later.) Once
-        # the search has passed both bytes, this was checked when they arrived.
-        if start + 1 < end and data[start] == _CR and data[start + 1] == _LF:
-            return start + 2
         while True:
             lf: i64 = data.find(b"\n", pos)
             if lf < 0:
