@@ -113,9 +113,10 @@ def test_slicing_gives_a_list_of_the_lowercased_pairs(index: slice) -> None:
     assert type(sample()[index]) is list
 
 
-def test_index_past_the_end_raises_index_error() -> None:
-    with pytest.raises(IndexError):
-        sample()[3]
+@pytest.mark.parametrize("index", [3, -4], ids=["past-the-end", "before-the-start"])
+def test_an_index_out_of_range_raises_index_error(index: int) -> None:
+    with pytest.raises(IndexError, match="index out of range"):
+        sample()[index]
 
 
 def test_iteration_yields_lowercased_pairs_in_the_given_order() -> None:

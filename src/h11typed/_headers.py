@@ -1,7 +1,9 @@
 """Header lists: the ``Headers`` sequence, validation, and the comma-list helpers.
 
-A header list is stored once, as (raw name, lowercased name, value) triples: the wire
-writer needs the raw casing, everything else compares lowercased names. Alongside it,
+A header list is stored once, as one flat list holding each field's raw name,
+lowercased name and value in turn: the wire writer needs the raw casing, everything else
+compares lowercased names. (A flat list rather than a tuple per field: no tuple to
+allocate, track and free per field, and 64 bytes less per field held.) Alongside it,
 each Headers object carries the few facts the connection acts on (framing, keep-alive,
 Expect, Upgrade, Host count), gathered in the same pass that built it, so no later step
 scans the list again.
@@ -10,16 +12,20 @@ scans the list again.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Final, cast, overload
+from typing import TYPE_CHECKING, Any, Final, cast, overload
 
 from ._abnf import LOWERCASE, MAX_CONTENT_LENGTH_DIGITS, digits_value, is_field_value, token_case
 from ._util import LocalProtocolError
+
+if TYPE_CHECKING:
+    from mypy_extensions import i64
 
 BytesLike = bytes | bytearray | memoryview
 # What users may pass where h11 accepts "bytes": str is encoded as ASCII.
 BytesInput = bytes | bytearray | memoryview | str
 
-HeaderTriple = tuple[bytes, bytes, bytes]
+# Raw name, lowercased name, value; raw name, lowercased name, value; ...
+FieldList = list[bytes]
 
 _CONTENT_LENGTH: Final = b"content-length"
 _TRANSFER_ENCODING: Final = b"transfer-encoding"
@@ -53,11 +59,13 @@ class Headers(Sequence[tuple[bytes, bytes]]):
     Headers and a plain list of pairs) are equal when their lowercased pairs are equal.
     """
 
-    def __init__(self, full_items: list[HeaderTriple]) -> None:
-        self._full_items = full_items
+    def __init__(self, fields: FieldList) -> None:
+        self._fields = fields
         self._forget_facts()
-        for _, name, value in full_items:
-            note_special_header(self, name, value)
+        i: i64 = 0
+        while i < len(fields):
+            note_special_header(self, fields[i + 1], fields[i + 2])
+            i += 3
 
     def _forget_facts(self) -> None:
         self.content_length = -1  # -1: no Content-Length header
@@ -70,7 +78,7 @@ class Headers(Sequence[tuple[bytes, bytes]]):
         self.host = b""  # the (last) Host value
 
     def __len__(self) -> int:
-        return len(self._full_items)
+        return len(self._fields) // 3
 
     @overload
     def __getitem__(self, index: int) -> tuple[bytes, bytes]: ...
@@ -79,13 +87,18 @@ class Headers(Sequence[tuple[bytes, bytes]]):
     def __getitem__(self, index: slice) -> list[tuple[bytes, bytes]]: ...
 
     def __getitem__(self, index: int | slice) -> tuple[bytes, bytes] | list[tuple[bytes, bytes]]:
+        fields = self._fields
         if isinstance(index, slice):
-            return [(name, value) for _, name, value in self._full_items[index]]
-        _, name, value = self._full_items[index]
-        return (name, value)
+            return [(fields[3 * i + 1], fields[3 * i + 2]) for i in range(len(self))[index]]
+        count = len(self)
+        i = index + count if index < 0 else index
+        if not 0 <= i < count:
+            raise IndexError("list index out of range")  # h11's message (it indexes a list)
+        return (fields[3 * i + 1], fields[3 * i + 2])
 
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
-        return iter([(name, value) for _, name, value in self._full_items])
+        fields = self._fields
+        return iter([(fields[i + 1], fields[i + 2]) for i in range(0, len(fields), 3)])
 
     def __eq__(self, other: object) -> bool:
         # As in h11: compares with any iterable of pairs (a non-iterable raises TypeError).
@@ -99,10 +112,11 @@ class Headers(Sequence[tuple[bytes, bytes]]):
 
     def raw_items(self) -> list[tuple[bytes, bytes]]:
         """The (name, value) pairs with each name as it was supplied or received."""
-        return [(raw_name, value) for raw_name, _, value in self._full_items]
+        fields = self._fields
+        return [(fields[i], fields[i + 2]) for i in range(0, len(fields), 3)]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Headers, (self._full_items,))
+        return (Headers, (self._fields,))
 
 
 # What event constructors accept as headers.
@@ -188,7 +202,7 @@ def normalize_transfer_encoding(value: bytes, seen_before: bool) -> bytes:
     return value
 
 
-def add_header(items: list[HeaderTriple], raw_name: bytes, name: bytes, value: bytes, headers_so_far: Headers) -> None:
+def add_header(fields: FieldList, raw_name: bytes, name: bytes, value: bytes, headers_so_far: Headers) -> None:
     """Append one header, normalising and de-duplicating the framing headers.
 
     ``headers_so_far`` is the Headers object being filled in; its facts tell whether a
@@ -198,13 +212,15 @@ def add_header(items: list[HeaderTriple], raw_name: bytes, name: bytes, value: b
         value = normalize_content_length(value)
         if headers_so_far.content_length >= 0:
             # A repeated, identical Content-Length is dropped; any other is an error.
-            for _, seen_name, seen_value in items:
-                if seen_name == _CONTENT_LENGTH and seen_value != value:
+            for i in range(1, len(fields), 3):
+                if fields[i] == _CONTENT_LENGTH and fields[i + 1] != value:
                     raise LocalProtocolError("conflicting Content-Length headers")
             return
     elif len(name) == 17 and name == _TRANSFER_ENCODING:
         value = normalize_transfer_encoding(value, headers_so_far.chunked)
-    items.append((raw_name, name, value))
+    fields.append(raw_name)
+    fields.append(name)
+    fields.append(value)
     note_special_header(headers_so_far, name, value)
 
 
@@ -225,7 +241,7 @@ def normalize_and_validate(headers: HeaderInput, validate: bool = True) -> Heade
     if isinstance(headers, Headers):
         return headers
     result = Headers([])
-    items = result._full_items
+    fields = result._fields
     pairs: Iterable[Any] = headers
     for pair in pairs:
         if type(pair) is tuple and len(pair) == 2:
@@ -247,16 +263,17 @@ def normalize_and_validate(headers: HeaderInput, validate: bool = True) -> Heade
                 _VALID_NAMES[raw_name] = name
         if validate and not is_field_value(value):
             raise LocalProtocolError(f"Illegal header value {value!r}")
-        add_header(items, raw_name, name, value, result)
+        add_header(fields, raw_name, name, value, result)
     return result
 
 
 def get_comma_header(headers: Headers, name: bytes) -> list[bytes]:
     """All comma-list tokens of every header called ``name`` (lowercase), in order."""
     out: list[bytes] = []
-    for _, found_name, value in headers._full_items:
-        if found_name == name:
-            out.extend(comma_list(value))
+    fields = headers._fields
+    for i in range(1, len(fields), 3):
+        if fields[i] == name:
+            out.extend(comma_list(fields[i + 1]))
     return out
 
 
@@ -265,8 +282,14 @@ def set_comma_header(headers: Headers, name: bytes, values: list[bytes]) -> Head
 
     The new headers get the title-cased name (``Transfer-Encoding``), as h11 writes them.
     """
-    items = [item for item in headers._full_items if item[1] != name]
+    old = headers._fields
+    fields: FieldList = []
+    for i in range(0, len(old), 3):
+        if old[i + 1] != name:
+            fields.extend(old[i : i + 3])
     raw_name = name.title()
     for value in values:
-        items.append((raw_name, name, value))
-    return Headers(items)
+        fields.append(raw_name)
+        fields.append(name)
+        fields.append(value)
+    return Headers(fields)

@@ -40,7 +40,7 @@ _SPECIAL_NAMES: Final = frozenset(
 def quick_fields(data: bytes, pos: int, max_fields: int) -> tuple[Headers, int] | None:
     """The header section at ``pos`` and the offset after its blank line, or None."""
     headers = Headers([])
-    items = headers._full_items
+    fields = headers._fields
     match = _FIELD_LINE.match
     p = pos
     while True:
@@ -51,13 +51,13 @@ def quick_fields(data: bytes, pos: int, max_fields: int) -> tuple[Headers, int] 
         name = raw_name.lower()
         if name in _SPECIAL_NAMES:
             try:
-                add_header(items, raw_name, name, line[1].strip(b" \t"), headers)
+                add_header(fields, raw_name, name, line[1].strip(b" \t"), headers)
             except LocalProtocolError:
                 return None
         else:
-            items.append((raw_name, name, line[1].strip(b" \t")))
+            fields += (raw_name, name, line[1].strip(b" \t"))
         p = line.end()
-    if 0 <= max_fields < len(items):
+    if 0 <= max_fields < len(headers):
         return None
     if data.startswith(b"\r\n", p):
         return headers, p + 2

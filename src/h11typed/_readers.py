@@ -145,7 +145,7 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
     obs-fold continuation line is met (the caller unfolds and parses again). With
     ``max_fields`` >= 0, the first byte of one field more than that raises (hint 431).
     """
-    items = headers._full_items
+    field_list = headers._fields
     n: i64 = len(data)
     p: i64 = pos
     fields = 0
@@ -224,7 +224,7 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
             raw_name = data[line_start:name_end]
             name = raw_name.translate(LOWERCASE) if needs_lowering else raw_name
         try:
-            add_header(items, raw_name, name, data[value_start:value_end], headers)
+            add_header(field_list, raw_name, name, data[value_start:value_end], headers)
         except LocalProtocolError as error:
             if framing_error is None:
                 framing_error = error
@@ -279,7 +279,7 @@ def _unfold(data: bytes, start: int, end: int) -> bytes:
 
 def _parse_folded_section(data: bytes, pos: int, headers: Headers, head_end: int, max_fields: int) -> None:
     # Start the section again from scratch, this time with the folds joined.
-    headers._full_items.clear()
+    headers._fields.clear()
     headers._forget_facts()
     unfolded = _unfold(data, pos, head_end)
     if parse_header_section(unfolded, 0, headers, max_fields) != len(unfolded):  # pragma: no cover

@@ -7,11 +7,14 @@ and ``send`` can join everything with a single copy.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._events import InformationalResponse, Request, Response
-from ._headers import Headers
+from ._headers import FieldList, Headers
 from ._util import LocalProtocolError
+
+if TYPE_CHECKING:
+    from mypy_extensions import i64
 
 _HTTP_1_1: Final = b"1.1"
 _HOST: Final = b"host"
@@ -33,18 +36,29 @@ def write_head(start_line: bytes, headers: Headers, out: list[Any]) -> None:
     with 10 fields: 10.4k -> 8.0k instructions). Copying the head again for every line is
     cheap while it is short; past _PIECE_LIMIT a new piece starts, so a huge head stays linear.
     """
-    items = headers._full_items
+    fields = headers._fields
     host_count = headers.host_count
-    # Reordering costs three lists; a lone Host already first needs none (a_cycle: -1.3k of 47k instructions).
-    if host_count > 1 or (host_count == 1 and items[0][1] != _HOST):
-        items = [item for item in items if item[1] == _HOST] + [item for item in items if item[1] != _HOST]
+    # Reordering costs a new list; a lone Host already first needs none (a_cycle: -1.3k of 47k instructions).
+    if host_count > 1 or (host_count == 1 and fields[1] != _HOST):
+        fields = _host_first(fields)
     head = start_line
-    for raw_name, _, value in items:
+    i: i64 = 0
+    while i < len(fields):
         if len(head) > _PIECE_LIMIT:
             out.append(head)
             head = b""
-        head = b"%s%s: %s\r\n" % (head, raw_name, value)
+        head = b"%s%s: %s\r\n" % (head, fields[i], fields[i + 2])
+        i += 3
     out.append(head + _CRLF)
+
+
+def _host_first(fields: FieldList) -> FieldList:
+    """The same fields with the Host ones first, each group in its order."""
+    hosts: FieldList = []
+    others: FieldList = []
+    for i in range(0, len(fields), 3):
+        (hosts if fields[i + 1] == _HOST else others).extend(fields[i : i + 3])
+    return hosts + others
 
 
 def _check_version(http_version: bytes) -> None:
