@@ -713,6 +713,12 @@ def byte_loop_parser(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(_readers, "COMPILED", True)
 
 
+def _field_read_from(name: bytes) -> tuple[tuple[bytes, bytes], tuple[bytes, bytes]]:
+    """The raw and the lowercased (name, value) read from a field line ``name: v``."""
+    request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\n" + name + b": v\r\n\r\n")
+    return request.headers.raw_items()[1], request.headers[1]
+
+
 def _slot_twin(known: bytes) -> bytes:
     """A token name, not ``known``, that hashes to ``known``'s slot in the table."""
     from h11typed import _field_names
@@ -734,16 +740,12 @@ def test_a_name_sharing_a_known_names_slot_is_read_as_itself(known: bytes, byte_
     # The table is only a shortcut: a different name in the same slot must not be
     # mistaken for the known one.
     twin = _slot_twin(known)
-    request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\n" + twin + b": v\r\n\r\n")
-    assert request.headers.raw_items()[1] == (twin, b"v")
-    assert request.headers[1] == (twin, b"v")
+    assert _field_read_from(twin) == ((twin, b"v"), (twin, b"v"))
 
 
 @pytest.mark.parametrize("name", [b"User-Agent", b"user-agent", b"USER-AGENT", b"User-agent", b"Cookie", b"sec-fetch-mode"])
 def test_known_names_keep_their_raw_spelling_and_are_lowercased(name: bytes, byte_loop_parser: None) -> None:
-    request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\n" + name + b": v\r\n\r\n")
-    assert request.headers.raw_items()[1] == (name, b"v")
-    assert request.headers[1] == (name.lower(), b"v")
+    assert _field_read_from(name) == ((name, b"v"), (name.lower(), b"v"))
 
 
 def test_a_prefix_of_a_known_name_is_read_as_itself(byte_loop_parser: None) -> None:
@@ -756,9 +758,7 @@ def test_a_long_name_differing_from_a_known_one_only_past_16_bytes_is_read_as_it
     # Only 16 bytes are packed: the rest of a long name must be compared too, or a
     # lookalike would be read as (say) Transfer-Encoding.
     lookalike = known[:-1] + b"x"
-    request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\n" + lookalike + b": v\r\n\r\n")
-    assert request.headers.raw_items()[1] == (lookalike, b"v")
-    assert request.headers[1] == (lookalike.lower(), b"v")
+    assert _field_read_from(lookalike) == ((lookalike, b"v"), (lookalike.lower(), b"v"))
 
 
 def test_a_known_name_with_more_bytes_past_the_packed_ones_is_read_as_itself(byte_loop_parser: None) -> None:
