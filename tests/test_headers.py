@@ -211,6 +211,15 @@ def test_a_pair_may_be_any_two_item_iterable() -> None:
     assert headers_of(pairs).raw_items() == [(b"Host", b"a"), (b"X-One", b"1"), (b"X-Two", b"2")]
 
 
+@pytest.mark.parametrize(
+    "make", [list, tuple, lambda pairs: (pair for pair in pairs), lambda pairs: dict(pairs).items()],
+    ids=["list", "tuple", "generator", "dict-items"],
+)
+def test_the_pairs_may_come_from_any_iterable(make: Callable[[list[tuple[str, str]]], Any]) -> None:
+    pairs = [("Host", "a"), ("X-One", "1")]
+    assert headers_of(make(pairs)).raw_items() == [(b"Host", b"a"), (b"X-One", b"1")]
+
+
 @pytest.mark.parametrize("pair", [["Host"], ["Host", "a", "b"]], ids=["one-item", "three-items"])
 def test_a_pair_of_another_length_raises_value_error(pair: list[str]) -> None:
     with pytest.raises(ValueError):

@@ -242,7 +242,9 @@ def normalize_and_validate(headers: HeaderInput, validate: bool = True) -> Heade
         return headers
     result = Headers([])
     fields = result._fields
-    pairs: Iterable[Any] = headers
+    # A list (the usual input) is walked by index; compiled, iterating anything else goes
+    # through the iterator protocol on every item, so other iterables are listed first.
+    pairs: list[Any] = headers if type(headers) is list else list(headers)
     for pair in pairs:
         if type(pair) is tuple and len(pair) == 2:
             # Unpacking a known 2-tuple is a few instructions; generic unpacking goes
@@ -251,8 +253,9 @@ def normalize_and_validate(headers: HeaderInput, validate: bool = True) -> Heade
             raw_name_input, value_input = known_pair
         else:
             raw_name_input, value_input = pair
-        raw_name = bytesify(raw_name_input)
-        value = bytesify(value_input)
+        # (bytes, the usual input, skips the call: e_send -0.3k of 28k instructions)
+        raw_name: bytes = raw_name_input if type(raw_name_input) is bytes else bytesify(raw_name_input)
+        value: bytes = value_input if type(value_input) is bytes else bytesify(value_input)
         name = _VALID_NAMES.get(raw_name)
         if name is None:
             case = token_case(raw_name)
