@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import pickle
 from collections.abc import Callable
 from http import HTTPStatus
@@ -45,15 +46,6 @@ def byte_id(value: int) -> str:
 def loosely(value: object) -> Any:
     """Hide a deliberately ill-typed argument from mypy; the test is about the runtime."""
     return value
-
-
-def wrong_type_error() -> type[Exception]:
-    """What a public callable raises for an argument of the wrong Python type.
-
-    The pure build raises what h11 raises; the compiled build enforces the
-    annotation first (a deliberate, documented difference).
-    """
-    return TypeError if h11typed.COMPILED else LocalProtocolError
 
 
 def make_request(**overrides: Any) -> Request:
@@ -403,6 +395,81 @@ def test_constructor_is_keyword_only(event_class: type[Event], positional: tuple
         loosely(event_class)(*positional)
 
 
+@pytest.mark.parametrize(
+    ("event_class", "given", "message"),
+    [
+        pytest.param(
+            Request,
+            {"headers": [HOST], "target": b"/"},
+            "Request() missing 1 required keyword-only argument: 'method'",
+            id="Request-method",
+        ),
+        pytest.param(
+            Request,
+            {"headers": [HOST]},
+            "Request() missing 2 required keyword-only arguments: 'method' and 'target'",
+            id="Request-method-target",
+        ),
+        pytest.param(
+            Request,
+            {},
+            "Request() missing 3 required keyword-only arguments: 'method', 'headers', and 'target'",
+            id="Request-all",
+        ),
+        pytest.param(
+            Response,
+            {"headers": []},
+            "Response() missing 1 required keyword-only argument: 'status_code'",
+            id="Response-status_code",
+        ),
+        pytest.param(
+            InformationalResponse,
+            {},
+            "InformationalResponse() missing 2 required keyword-only arguments: 'headers' and 'status_code'",
+            id="InformationalResponse-all",
+        ),
+    ],
+)
+def test_missing_required_arguments_raise_type_error_naming_them(
+    event_class: type[Event], given: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(TypeError) as caught:
+        loosely(event_class)(**given)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("event_class", [Request, InformationalResponse, Response])
+def test_unknown_keyword_raises_type_error(event_class: type[Event]) -> None:
+    if event_class is Request:
+        fields: dict[str, Any] = {"headers": [HOST], "method": b"GET", "target": b"/"}
+    else:
+        fields = {"headers": [], "status_code": 200}
+    with pytest.raises(TypeError, match="'colour'"):
+        loosely(event_class)(**fields, colour=b"blue")
+
+
+REQUEST_SIGNATURE = (
+    "(*, method: 'BytesInput', headers: 'HeaderInput', target: 'BytesInput',"
+    " http_version: 'BytesInput' = b'1.1', _parsed: 'bool' = False)"
+)
+RESPONSE_SIGNATURE = (
+    "(*, headers: 'HeaderInput', status_code: 'int', http_version: 'BytesInput' = b'1.1',"
+    " reason: 'BytesInput' = b'', _parsed: 'bool' = False)"
+)
+
+
+@pytest.mark.parametrize(
+    ("event_class", "shown"),
+    [
+        pytest.param(Request, REQUEST_SIGNATURE, id="Request"),
+        pytest.param(InformationalResponse, RESPONSE_SIGNATURE, id="InformationalResponse"),
+        pytest.param(Response, RESPONSE_SIGNATURE, id="Response"),
+    ],
+)
+def test_signature_shows_h11s_parameters(event_class: type[Event], shown: str) -> None:
+    assert str(inspect.signature(event_class)) == shown
+
+
 def test_data_accepts_positional_arguments() -> None:
     assert Data(b"abc", True, True) == Data(data=b"abc", chunk_start=True, chunk_end=True)
 
@@ -574,8 +641,8 @@ def test_int_enum_status_is_stored_as_a_plain_int(maker: str, status: HTTPStatus
     ],
 )
 def test_non_int_status_is_rejected(maker: str, status: object) -> None:
-    # h11 raises LocalProtocolError; the compiled build's annotation check raises TypeError.
-    with pytest.raises(wrong_type_error()):
+    # As in h11, in both builds: the constructor takes any object and checks it itself.
+    with pytest.raises(LocalProtocolError, match="status code must be an integer"):
         MAKERS[maker](status_code=status)
 
 

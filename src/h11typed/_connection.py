@@ -369,7 +369,8 @@ class Connection:
             headers = set_comma_header(headers, b"connection", sorted(options))
         if headers is response.headers:
             return response
-        return Response(
+        return Response.__new__(
+            Response,
             headers=headers,
             status_code=response.status_code,
             http_version=response.http_version,

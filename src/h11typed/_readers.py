@@ -439,7 +439,7 @@ def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int,
         _wait_or_raise(buf, error, max_size)
         return None
     buf.consume_head(p - start)
-    return Request(method=method, headers=headers, target=target, http_version=http_version, _parsed=True)
+    return Request.__new__(Request, method=method, headers=headers, target=target, http_version=http_version, _parsed=True)
 
 
 def _host_ok(value: bytes) -> bool:
@@ -502,10 +502,17 @@ def _parse_response(
         return None
     buf.consume_head(p - start)
     if status_code < 200:
-        return InformationalResponse(
-            headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=True
+        return InformationalResponse.__new__(
+            InformationalResponse,
+            headers=headers,
+            status_code=status_code,
+            http_version=http_version,
+            reason=reason,
+            _parsed=True,
         )
-    return Response(headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=True)
+    return Response.__new__(
+        Response, headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=True
+    )
 
 
 def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMessage | None:
