@@ -450,11 +450,11 @@ def test_unknown_keyword_raises_type_error(event_class: type[Event]) -> None:
 
 REQUEST_SIGNATURE = (
     "(*, method: 'BytesInput', headers: 'HeaderInput', target: 'BytesInput',"
-    " http_version: 'BytesInput' = b'1.1', _parsed: 'bool' = False)"
+    " http_version: 'BytesInput' = b'1.1', _parsed: 'bool' = False) -> None"
 )
 RESPONSE_SIGNATURE = (
     "(*, headers: 'HeaderInput', status_code: 'int', http_version: 'BytesInput' = b'1.1',"
-    " reason: 'BytesInput' = b'', _parsed: 'bool' = False)"
+    " reason: 'BytesInput' = b'', _parsed: 'bool' = False) -> None"
 )
 
 
@@ -468,6 +468,13 @@ RESPONSE_SIGNATURE = (
 )
 def test_signature_shows_h11s_parameters(event_class: type[Event], shown: str) -> None:
     assert str(inspect.signature(event_class)) == shown
+
+
+@pytest.mark.skipif(h11typed.COMPILED, reason="Python code cannot subclass a compiled class")
+@pytest.mark.parametrize(("base", "status"), [(InformationalResponse, 101), (Response, 200)])
+def test_a_subclass_keeps_its_base_classs_status_range(base: type[Event], status: int) -> None:
+    subclass: Any = type("Custom" + base.__name__, (base,), {})
+    assert subclass(status_code=status, headers=[]).status_code == status
 
 
 def test_data_accepts_positional_arguments() -> None:

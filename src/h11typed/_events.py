@@ -72,7 +72,7 @@ def _keyword_only_signature(required: dict[str, str], optional: dict[str, tuple[
     parameters = [inspect.Parameter(name, keyword, annotation=kind) for name, kind in required.items()]
     for name, (kind, default) in optional.items():
         parameters.append(inspect.Parameter(name, keyword, default=default, annotation=kind))
-    return inspect.Signature(parameters)
+    return inspect.Signature(parameters, return_annotation=None)
 
 
 @dataclass(init=False, frozen=True)
@@ -221,7 +221,8 @@ class _ResponseBase(Event):
         object.__setattr__(self, "reason", bytesify(reason))
         object.__setattr__(self, "http_version", bytesify(http_version))
         # One constructor serves both subclasses (a super() chain would cost as much again).
-        if cls is InformationalResponse:
+        # (issubclass, so that a subclass made in the pure build keeps its range.)
+        if cls is not Response and issubclass(cls, InformationalResponse):
             if not 100 <= self.status_code < 200:
                 raise LocalProtocolError(
                     f"InformationalResponse status_code should be in range [100, 200), not {self.status_code}"
