@@ -780,7 +780,8 @@ def state_names(conn: Any) -> tuple[str, str]:
     """The (client, server) states of ``conn`` by name.
 
     h11typed states are str constants while h11's are sentinel classes; str()
-    gives the bare name for both (a deliberate difference, spec section 2).
+    gives the bare name for both (a deliberate difference: docs/migrating.rst,
+    "Every intentional difference").
     """
     states = conn.states
     by_name = {str(role): str(state) for role, state in states.items()}
@@ -1085,7 +1086,8 @@ def run_conversation(
 
 def hostfirst(pairs: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     """Headers in the order the writer puts them on the wire: every Host
-    header first, the rest in their original order (spec section 7)."""
+    header first, the rest in their original order (docs/http-support.rst, the
+    RFC 9112 section 3.2 row)."""
     listed = list(pairs)
     return [p for p in listed if p[0] == b"host"] + [p for p in listed if p[0] != b"host"]
 
