@@ -3,7 +3,7 @@
 Each fuzz input is ``MODE SPLIT STREAM...``: byte 0 picks how our side of the
 connection behaves (which request a client sends, how a server answers), byte 1
 seeds the points at which STREAM is cut into ``receive_data`` pieces, and the rest
-is what the peer sent. One input is driven through four connections:
+is what the peer sent. One input is driven through five connections:
 
 * the compiled build (the installed ``h11typed``, checked to be the mypyc build),
   fed STREAM whole, cut at the chosen points, and (when short) one byte at a time;
