@@ -9,8 +9,9 @@
 #            .venv-asan with requirements/test.txt and requirements/fuzz.txt;
 # 2. tests   the unit test suite (-m "not integration") against that build;
 # 3. corpus  every input of fuzz/corpus/ through fuzz/replay.py;
-# 4. fuzz    each fuzz target for SECONDS. libFuzzer sees the edges of the
-#            instrumented C as well as those of the pure copy (fuzz/README.md).
+# 4. soak    8000 cycles of benchmarks/soak.py (a smoke run of the soak);
+# 5. fuzz    each fuzz target for SECONDS (fuzz/sanitize_fuzz.py). libFuzzer sees
+#            the edges of the instrumented C as well as those of the pure copy.
 #
 # The sanitizer runtime comes from atheris's wheel (asan_with_fuzzer.so: clang's
 # ASan+UBSan runtime with libFuzzer) and is preloaded into the interpreter, which
@@ -133,8 +134,10 @@ step() {
     summary+=("$(printf '%-14s %-18s %4ss  %s' "$name" "$status" $((SECONDS - began)) "$($detail "$log")")")
 }
 
-pytest_figures() { grep -E '^=+ .* in [0-9.]+s' "$1" | tail -n 1 | tr -d '=' | sed 's/^ *//;s/ *$//'; }
+# pytest -q's closing line, e.g. "3079 passed, 14 skipped, 119 deselected in 232.59s (0:03:52)"
+pytest_figures() { grep -E '(passed|failed|error).* in [0-9.]+s' "$1" | tail -n 1 | tr -d '=' | sed 's/^ *//;s/ *$//'; }
 replay_figures() { grep -E '^replay: ' "$1" | tail -n 1 || true; }
+soak_figures() { grep -E '^growth ' "$1" | sed 's/^growth from the first tenth to the last/growth/' || true; }
 fuzz_figures() {
     local execs cov
     execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$1" | grep -oE '[0-9]+$' || true)
@@ -152,6 +155,9 @@ HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-dev} \
 for role in server client; do
     step "corpus-$role" replay_figures "$venv/bin/python" fuzz/replay.py "$role" "fuzz/corpus/$role"
 done
+
+# A short soak (benchmarks/soak.py): long-lived connections, pipelining, rejections.
+step soak soak_figures "$venv/bin/python" benchmarks/soak.py --cycles 8000
 
 if [ "$seconds" -gt 0 ]; then
     for role in server client; do
