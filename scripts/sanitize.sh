@@ -12,6 +12,7 @@
 # 4. soak    8000 cycles of benchmarks/soak.py (a smoke run of the soak);
 # 5. fuzz    each fuzz target for SECONDS (fuzz/sanitize_fuzz.py). libFuzzer sees
 #            the edges of the instrumented C as well as those of the pure copy.
+#            The inputs it adds are then replayed with leak detection (new-ROLE).
 #
 # The sanitizer runtime comes from atheris's wheel (asan_with_fuzzer.so: clang's
 # ASan+UBSan runtime with libFuzzer) and is preloaded into the interpreter, which
@@ -94,31 +95,33 @@ done
 echo "sanitize: $venv ready with the instrumented build in $((SECONDS - start))s; logs in $out"
 
 # --- the runs -----------------------------------------------------------------
-# The sanitizer environment, for the commands below only (pip and the build ran without).
-asan_env=(
-    LD_PRELOAD="$runtime"
-    PYTHONMALLOC=malloc
-    ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:exitcode=86:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1"
-    LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan-suppressions.txt:print_suppressions=0:exitcode=86"
-    UBSAN_OPTIONS="suppressions=$root/scripts/sanitizers/ubsan-suppressions.txt:halt_on_error=1:print_stacktrace=1:exitcode=86"
-    H11TYPED_EXPECT_BUILD=mypyc
-)
-# Sanitizer reports; a "runtime error:" line is UBSan's.
+# The sanitizer environment, for the commands below only (pip and the build ran
+# without). Reports are written to files (log_path, one per process), so that
+# none is lost in output that pytest or a test captures.
+reports=$out/reports
+mkdir -p "$reports"
+asan_options="detect_leaks=1:halt_on_error=1:abort_on_error=0:exitcode=86:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1"
+lsan_options="suppressions=$root/scripts/sanitizers/lsan-suppressions.txt:print_suppressions=0:exitcode=86"
+ubsan_options="suppressions=$root/scripts/sanitizers/ubsan-suppressions.txt:halt_on_error=1:print_stacktrace=1:exitcode=86"
+# Sanitizer reports in a log; a "runtime error:" line is UBSan's.
 report_pattern='ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: [A-Za-z]*Sanitizer'
 
 failed=0
 summary=()
 
 # step NAME DETAIL-COMMAND COMMAND...: run COMMAND with the sanitizers, its output in
-# $out/NAME.log; a non-zero exit or any sanitizer report in the log fails the step
-# (the report and the end of the log are shown). DETAIL-COMMAND (given the log)
-# prints the figures for the summary.
+# $out/NAME.log and its reports in $reports/NAME.PID; a non-zero exit or any report
+# fails the step (the reports and the end of the log are shown). DETAIL-COMMAND
+# (given the log) prints the figures for the summary.
 step() {
     local name=$1 detail=$2
     shift 2
-    local log=$out/$name.log began=$SECONDS rc=0 status=ok
-    env "${asan_env[@]}" "$@" >"$log" 2>&1 || rc=$?
-    if grep -qE "$report_pattern" "$log"; then
+    local log=$out/$name.log began=$SECONDS rc=0 status=ok report
+    env LD_PRELOAD="$runtime" PYTHONMALLOC=malloc H11TYPED_EXPECT_BUILD=mypyc \
+        ASAN_OPTIONS="$asan_options${STEP_ASAN_OPTIONS:-}:log_path=$reports/$name" LSAN_OPTIONS="$lsan_options" \
+        UBSAN_OPTIONS="$ubsan_options:log_path=$reports/$name" \
+        "$@" >"$log" 2>&1 || rc=$?
+    if compgen -G "$reports/$name.*" >/dev/null || grep -qE "$report_pattern" "$log"; then
         status="SANITIZER REPORT"
         [ "$rc" -ne 0 ] || rc=86
     elif [ "$rc" -ne 0 ]; then
@@ -126,8 +129,12 @@ step() {
     fi
     if [ "$rc" -ne 0 ]; then
         failed=1
-        echo "sanitize: $name failed; the report (if any) and the end of $log:" >&2
-        grep -nE -A 40 "$report_pattern" "$log" | head -n 120 >&2 || true
+        echo "sanitize: $name failed ($status); the reports and the end of $log:" >&2
+        for report in "$reports/$name".*; do
+            [ -f "$report" ] || continue
+            echo "--- $report ---" >&2
+            head -n 120 "$report" >&2
+        done
         echo "--- end of $log ---" >&2
         tail -n 40 "$log" >&2
     fi
@@ -137,10 +144,11 @@ step() {
 # pytest -q's closing line, e.g. "3079 passed, 14 skipped, 119 deselected in 232.59s (0:03:52)"
 pytest_figures() { grep -E '(passed|failed|error).* in [0-9.]+s' "$1" | tail -n 1 | tr -d '=' | sed 's/^ *//;s/ *$//'; }
 replay_figures() { grep -E '^replay: ' "$1" | tail -n 1 || true; }
-soak_figures() { grep -E '^growth ' "$1" | sed 's/^growth from the first tenth to the last/growth/' || true; }
+# (Its RSS figures mean nothing here: ASan holds freed memory in quarantine.)
+soak_figures() { grep -oE '^soak: [0-9]+ cycles' "$1" | sed 's/^soak: //' || true; }
 fuzz_figures() {
     local execs cov
-    execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$1" | grep -oE '[0-9]+$' || true)
+    execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$1" | tail -n 1 | grep -oE '[0-9]+$' || true)
     cov=$(grep -E '^#[0-9]+' "$1" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
     echo "${execs:-?} execs  ${cov:-cov: ?}"
 }
@@ -162,11 +170,18 @@ step soak soak_figures "$venv/bin/python" benchmarks/soak.py --cycles 8000
 if [ "$seconds" -gt 0 ]; then
     for role in server client; do
         mkdir -p "$out/corpus-$role" "$out/crashes-$role"
-        # libFuzzer's own per-input leak check is off: the interpreter's caches grow
-        # between inputs. Leaks are still checked when the process exits.
-        step "fuzz-$role" fuzz_figures "$venv/bin/python" "fuzz/fuzz_$role.py" \
+        # ASan and UBSan watch every input, but leaks are not checked in this
+        # process: libFuzzer exits from inside live Python frames, which CPython
+        # keeps outside the memory LeakSanitizer scans, so what only they hold
+        # shows as leaked (fuzz/README.md). The new inputs are replayed below,
+        # with leak detection, in a process that exits normally.
+        STEP_ASAN_OPTIONS=:detect_leaks=0 step "fuzz-$role" fuzz_figures \
+            "$venv/bin/python" fuzz/sanitize_fuzz.py "$role" \
             -max_total_time="$seconds" -print_final_stats=1 -detect_leaks=0 \
             -artifact_prefix="$out/crashes-$role/" "$out/corpus-$role" "fuzz/corpus/$role"
+        if compgen -G "$out/corpus-$role/*" >/dev/null; then
+            step "new-$role" replay_figures "$venv/bin/python" fuzz/replay.py "$role" "$out/corpus-$role"
+        fi
     done
 fi
 
