@@ -19,8 +19,11 @@ find_python() {
     candidates+=($(ls -d "$root"/versions/"$version".*/bin/"python$version" 2>/dev/null | sort -rV || true))
     for candidate in "${candidates[@]}"; do
         [ -n "$candidate" ] || continue
-        if "$candidate" -c "import sys, platform; sys.exit(platform.python_implementation() != 'CPython' or '%d.%d' % sys.version_info[:2] != '$version')" 2>/dev/null; then
-            echo "$candidate"
+        # Prints the interpreter's own path (a shim's target), if it is CPython X.Y.
+        if "$candidate" -c "import sys, platform
+if platform.python_implementation() != 'CPython' or '%d.%d' % sys.version_info[:2] != '$version':
+    sys.exit(1)
+print(sys.executable)" 2>/dev/null; then
             return 0
         fi
     done

@@ -40,11 +40,27 @@ total_passed=0
 total_failed=0
 total_skipped=0
 
-# record LEG RC SECONDS [DETAIL]: remember a leg's outcome for the summary.
+# CPU seconds (user + system) of the finished child processes: next to the wall time,
+# what a leg would take on an idle machine, since several jobs may share this one.
+cpu_file=$(mktemp)
+cpu_seconds() {
+    times >"$cpu_file"  # a builtin: run in this shell, not a subshell that has no children
+    CPU=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, "m"); s += t[1] * 60 + t[2] } printf "%d", s }' "$cpu_file")
+}
+
+# begin: a leg starts now (wall clock in $start, CPU in $cpu_start).
+begin() {
+    start=$SECONDS
+    cpu_seconds
+    cpu_start=$CPU
+}
+
+# record LEG RC [DETAIL]: remember the outcome of the leg begun last, for the summary.
 record() {
     local status=ok
     if [ "$2" -ne 0 ]; then status="FAILED (exit $2)"; failed=1; fi
-    summary+=("$(printf '%-18s %-16s %5ss  %s' "$1" "$status" "$3" "${4:-}")")
+    cpu_seconds
+    summary+=("$(printf '%-18s %-16s %5ss %5ss cpu  %s' "$1" "$status" $((SECONDS - start)) $((CPU - cpu_start)) "${3:-}")")
 }
 
 # count WORDS LINE: the sum of the numbers before WORDS (a regex such as
@@ -63,7 +79,8 @@ count() {
 run_pytest() {
     local version=$1 build=$2 python=$3
     shift 3
-    local log rc line passed failed_n skipped start=$SECONDS
+    local log rc line passed failed_n skipped
+    begin
     log=$(mktemp)
     echo
     echo "=== pytest: Python $version, $build build ==="
@@ -89,7 +106,7 @@ run_pytest() {
         detail+="  (coverage ${cov:-?}; gate ${COVERAGE_FAIL_UNDER}% enforced: $ENFORCE_COVERAGE)"
     fi
     rm -f "$log"
-    record "pytest $version $build" "$rc" $((SECONDS - start)) "$detail"
+    record "pytest $version $build" "$rc" "$detail"
 }
 
 # --- 1. setup ------------------------------------------------------------------
@@ -104,30 +121,30 @@ for version in "${versions[@]}"; do
         exit 2
     fi
 done
-start=$SECONDS
+begin
 bash scripts/system-deps.sh
-record system-deps 0 $((SECONDS - start))
+record system-deps 0
 
 ready=()  # the Pythons whose two venvs are set up
 for version in "${versions[@]}"; do
-    start=$SECONDS
+    begin
     if ! found=$(find_python "$version"); then
         # Never a silent skip: in CI a missing interpreter fails the run.
         echo >&2
         echo "test.sh: !!! CPython $version NOT FOUND (python$version on PATH, or pyenv): its tests do not run !!!" >&2
         if [ -n "${CI:-}" ]; then
-            record "python $version" 1 0 "MISSING: not on this machine; CI must test it"
+            record "python $version" 1 "MISSING: not on this machine; CI must test it"
             total_failed=$((total_failed + 1))
         else
-            summary+=("$(printf '%-18s %-16s %5ss  %s' "python $version" "MISSING" 0 "not on this machine; not tested (a failure under CI)")")
+            summary+=("$(printf '%-18s %-16s %5ss %5ss cpu  %s' "python $version" MISSING 0 0 "not on this machine; not tested (a failure under CI)")")
         fi
         continue
     fi
     if bash scripts/setup-venvs.sh "$version"; then
-        record "setup $version" 0 $((SECONDS - start)) "$found"
+        record "setup $version" 0 "$found"
         ready+=("$version")
     else
-        record "setup $version" 1 $((SECONDS - start)) "$found; its tests do not run"
+        record "setup $version" 1 "$found; its tests do not run"
         total_failed=$((total_failed + 1))
     fi
 done
@@ -137,7 +154,7 @@ primary=${SUPPORTED_PYTHONS[0]}
 # pyproject.toml must declare the supported Pythons, no more and no fewer.
 echo
 echo "=== declared Pythons: ${SUPPORTED_PYTHONS[*]} ==="
-start=$SECONDS
+begin
 "$PYTHON" - "${SUPPORTED_PYTHONS[@]}" <<'PY'
 import sys, tomllib
 supported = sys.argv[1:]
@@ -159,7 +176,7 @@ for problem in problems:
 print("pyproject.toml declares", ", ".join(supported) if not problems else "something else")
 sys.exit(bool(problems))
 PY
-record declared $? $((SECONDS - start)) "requires-python, classifiers, cibuildwheel: ${SUPPORTED_PYTHONS[*]}"
+record declared $? "requires-python, classifiers, cibuildwheel: ${SUPPORTED_PYTHONS[*]}"
 
 # --- 3. mypy -------------------------------------------------------------------
 dirs=()
@@ -168,10 +185,10 @@ for d in src tests examples benchmarks fuzz; do
 done
 echo
 echo "=== mypy --strict: ${dirs[*]} ==="
-start=$SECONDS
+begin
 mypy_venv=.venv-pure$(venv_suffix "${ready[0]:-$primary}")
 "$mypy_venv/bin/mypy" --config-file mypy.ini --strict "${dirs[@]}"
-record mypy $? $((SECONDS - start)) "${dirs[*]}"
+record mypy $? "${dirs[*]}"
 
 # --- 4. both builds on each Python -----------------------------------------------
 # --cov=h11typed measures the package as imported, i.e. the site-packages copy
@@ -194,5 +211,6 @@ done
 echo
 echo "=== h11typed test summary ==="
 printf '%s\n' "${summary[@]}"
+rm -f "$cpu_file"
 echo "total: $total_passed passed, $total_failed failed, $total_skipped skipped"
 exit "$failed"
