@@ -66,7 +66,7 @@ NextEventResult: TypeAlias = (
 )
 
 # The largest head (or other incomplete event) we buffer while waiting for its end.
-DEFAULT_MAX_INCOMPLETE_EVENT_SIZE: Final = 16 * 1024
+DEFAULT_MAX_INCOMPLETE_EVENT_SIZE: Final[int] = 16 * 1024
 
 _HTTP_1_1: Final = b"1.1"
 _HEAD: Final = b"HEAD"

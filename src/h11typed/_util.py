@@ -55,7 +55,7 @@ class _SentinelType(type):
 
     def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> _SentinelType:
         cls = type.__new__(mcls, name, bases, namespace)
-        cls.__class__ = cls  # type: ignore[assignment]  # now type(cls) is cls
+        cls.__class__ = cls  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]  # now type(cls) is cls
         return cls
 
     def __repr__(cls) -> str:
