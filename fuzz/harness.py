@@ -3,7 +3,7 @@
 Each fuzz input is ``MODE SPLIT STREAM...``: byte 0 picks how our side of the
 connection behaves (which request a client sends, how a server answers), byte 1
 seeds the points at which STREAM is cut into ``receive_data`` pieces, and the rest
-is what the peer sent. One input is driven through four connections:
+is what the peer sent. One input is driven through five connections:
 
 * the compiled build (the installed ``h11typed``, checked to be the mypyc build),
   fed STREAM whole, cut at the chosen points, and (when short) one byte at a time;
@@ -19,6 +19,8 @@ It fails (raises ``Finding``, which libFuzzer reports as a crash) when
 * the events depend on how STREAM was cut (adjacent ``Data`` payloads of one chunk
   are joined first: cutting legitimately moves ``Data`` boundaries);
 * a connection goes on producing events without consuming input (a hang).
+
+The receive loop itself is ``tests/driver.py``, shared with the property tests.
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ from typing import Any, Final
 
 import h11typed
 import h11typed._connection
+
+# The receive driver is the property tests' too (tests/driver.py, standard library
+# only). The targets run as scripts from fuzz/, so put the checkout's root on the
+# path to import it.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.driver import NoProgress, ReceiveDriver  # noqa: E402
 
 # Inputs stay below this (the targets pass -max_len) to keep executions fast; the
 # size limit is still exercised, through the small limits in LIMITS.
@@ -165,18 +173,15 @@ def _server_response(lib: Any, mode: int, request: Any, switch_pending: bool) ->
     return [head, lib.EndOfMessage()]
 
 
-class _Driver:
-    """Feeds pieces to one Connection and records what happens."""
+class _Driver(ReceiveDriver):
+    """The shared receive driver, our side played from the mode byte; the trace
+    holds the events themselves and tuples for the rest (see ``Trace``)."""
 
     def __init__(self, lib: Any, role: str, mode: int, limit: int) -> None:
-        self.lib = lib
+        super().__init__(lib, _connection(lib, role, mode), call_budget=limit)
         self.mode = mode
         self.client = role == "client"
-        self.conn = _connection(lib, role, mode)
-        self.trace: Trace = []
-        self.stopped = False  # after a RemoteProtocolError or ConnectionClosed
         self.send_failed = False
-        self.budget = limit  # next_event calls left (guards against hangs)
         self.request: Any = None  # the last Request received (server role)
         if self.client:
             self._send(_client_request(lib, mode))
@@ -196,36 +201,18 @@ class _Driver:
                 return
             self.trace.append(("sent", type(event).__name__, getattr(event, "status_code", 0)))
 
-    def feed(self, piece: bytes | bytearray | memoryview) -> None:
-        if self.stopped:
+    def received(self, event: object) -> None:
+        self.trace.append(event)
+
+    def blocked_on(self, sentinel: object) -> None:
+        self.trace.append(("NEED_DATA",) if sentinel is self.lib.NEED_DATA else ("PAUSED",))
+
+    def react(self, event: object | None) -> None:
+        """Play our side: answer requests (server), start the next cycle when allowed.
+        Only in answer to an event, and none is needed after ConnectionClosed."""
+        lib, conn = self.lib, self.conn
+        if event is None or isinstance(event, lib.ConnectionClosed):
             return
-        self._guard(self.conn.receive_data, piece)
-        self.pump()
-
-    def pump(self) -> None:
-        lib, conn = self.lib, self.conn
-        while not self.stopped:
-            self.budget -= 1
-            if self.budget < 0:
-                raise Finding(f"no progress: still producing events; trace so far: {self.trace[-8:]!r}")
-            event = self._guard(conn.next_event)
-            if event is None:  # a RemoteProtocolError, recorded
-                return
-            if event is lib.NEED_DATA:
-                self.trace.append(("NEED_DATA",))
-                return
-            if event is lib.PAUSED:
-                self.trace.append(("PAUSED",))
-                return
-            self.trace.append(event)
-            if isinstance(event, lib.ConnectionClosed):
-                self.stopped = True
-                return
-            self._react(event)
-
-    def _react(self, event: Any) -> None:
-        """Play our side: answer requests (server), start the next cycle when allowed."""
-        lib, conn = self.lib, self.conn
         if isinstance(event, lib.Request):
             self.request = event
             if conn.they_are_waiting_for_100_continue and self.mode & 8:
@@ -241,28 +228,22 @@ class _Driver:
             if self.client:
                 self._send(_client_request(lib, self.mode))
 
-    def _guard(self, call: Callable[..., Any], *args: Any) -> Any:
-        """Call ``call``; only RemoteProtocolError may escape it, with a 4xx/5xx hint."""
+    def failed(self, error: BaseException) -> None:
+        """Only RemoteProtocolError may escape, with a 4xx/5xx hint, and the
+        connection must keep saying so (and say nothing else)."""
+        hint = getattr(error, "error_status_hint", None)
+        if type(hint) is not int or not 400 <= hint <= 599:
+            raise Finding(f"RemoteProtocolError with error_status_hint={hint!r}: {error}") from error
+        self.trace.append(("error", type(error).__name__, hint, str(error)))
         try:
-            return call(*args)
-        except self.lib.RemoteProtocolError as exc:
-            hint = exc.error_status_hint
-            if type(hint) is not int or not 400 <= hint <= 599:
-                raise Finding(f"RemoteProtocolError with error_status_hint={hint!r}: {exc}") from exc
-            self.trace.append(("error", type(exc).__name__, hint, str(exc)))
-            # Once broken, the connection must keep saying so (and say nothing else).
-            try:
-                again = self.conn.next_event()
-            except self.lib.RemoteProtocolError:
-                pass
-            else:
-                raise Finding(f"next_event() after a RemoteProtocolError returned {again!r}") from exc
-            self.stopped = True
-            return None
+            again = self.conn.next_event()
+        except self.lib.RemoteProtocolError:
+            pass
+        else:
+            raise Finding(f"next_event() after a RemoteProtocolError returned {again!r}") from error
 
     def finish(self) -> Trace:
-        """Send EOF (receive_data(b"")), drain, and record the final states."""
-        self.feed(b"")
+        """Record the final states."""
         conn = self.conn
         self.trace.append(
             ("final", conn.our_state, conn.their_state, conn.trailing_data, self.stopped)
@@ -273,9 +254,12 @@ class _Driver:
 def drive(lib: Any, role: str, mode: int, pieces: Sequence[bytes | bytearray | memoryview]) -> Trace:
     """Feed ``pieces`` (none empty) then EOF to a fresh ``role`` connection of ``lib``."""
     size = sum(len(piece) for piece in pieces)
-    driver = _Driver(lib, role, mode, limit=4 * size + 4 * len(pieces) + 64)
-    for piece in pieces:
-        driver.feed(piece)
+    # About 4 events per input byte at most; beyond that it is a hang.
+    driver = _Driver(lib, role, mode, limit=4 * size + 4 * (len(pieces) + 1) + 64)
+    try:
+        driver.run(pieces, eof=True)
+    except NoProgress as exc:
+        raise Finding(f"no progress: still producing events; {exc}") from exc
     return driver.finish()
 
 

@@ -1,9 +1,13 @@
 """The installed h11typed is the build we think it is, and ships what it should.
 
-These pin the packaging contract of setup.py: in the mypyc build every module
-except `__init__` and `_util` is an extension module; the pure build has no
-extension modules at all; both ship py.typed and the same set of modules as
-src/h11typed; the distribution has no runtime dependencies.
+First the session guard of tests/conftest.py, seen refusing a wrong run (each test
+here starts a session with the wrong build expected, or h11typed on the source
+tree). Then the packaging contract of setup.py: in the mypyc build every module
+except `__init__`, `_util` and `install_check` is an extension module; the pure
+build has no extension modules at all; both ship py.typed (PEP 561, as
+docs/index.rst promises) and the same modules as src/h11typed; the distribution
+has no runtime dependencies (docs/getting-started.rst). `COMPILED` and
+`__version__` are tested with the rest of the namespace (test_namespace.py).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import h11typed
-from tests.conftest import SOURCE_DIR, Build, is_extension_module
+from tests.conftest import REPO_ROOT, SOURCE_DIR, Build, is_extension_module
 
 # Modules setup.py leaves interpreted in the compiled build.
 INTERPRETED_MODULES = frozenset({"__init__", "_util", "install_check"})
@@ -36,19 +40,36 @@ def installed_module_names() -> set[str]:
     return {path.stem for path in PACKAGE_DIR.glob("*.py")}
 
 
-def test_imported_build_is_the_one_the_runner_expects(h11typed_build: Build) -> None:
-    expected = os.environ.get("H11TYPED_EXPECT_BUILD")
-    if expected is None:
-        pytest.skip("H11TYPED_EXPECT_BUILD is not set")
-    assert h11typed_build == expected
+def start_session(**env: str) -> subprocess.CompletedProcess[str]:
+    """Start a pytest session on this file in a subprocess, with ``env`` set.
+
+    Only the session start matters: that is where tests/conftest.py's guard runs.
+    """
+    environ = {name: value for name, value in os.environ.items() if name != "H11TYPED_EXPECT_BUILD"}
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q", __file__],
+        cwd=REPO_ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
-def test_compiled_flag_says_whether_the_build_is_compiled(h11typed_build: Build) -> None:
-    assert h11typed.COMPILED is (h11typed_build == "mypyc")
+def test_session_guard_refuses_a_run_that_expects_the_other_build(h11typed_build: Build) -> None:
+    # The guard is what makes each leg of scripts/test.sh test the build it
+    # claims to: a leg run with the wrong venv must stop, not pass.
+    other = "pure" if h11typed_build == "mypyc" else "mypyc"
+    result = start_session(H11TYPED_EXPECT_BUILD=other)
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR
+    assert f"H11TYPED_EXPECT_BUILD={other!r}" in result.stderr
 
 
-def test_package_is_imported_from_an_installation_not_the_source_tree() -> None:
-    assert not PACKAGE_DIR.resolve().is_relative_to(SOURCE_DIR)
+def test_session_guard_refuses_h11typed_from_the_source_tree() -> None:
+    result = start_session(PYTHONPATH=str(SOURCE_DIR))
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "imported from the source tree" in result.stderr
 
 
 @pytest.mark.parametrize("module_name", ["h11typed", "h11typed._util"])
@@ -95,10 +116,6 @@ def test_installed_modules_are_exactly_those_in_the_source_tree() -> None:
 def test_py_typed_marker_ships_in_the_installed_package() -> None:
     # PEP 561: without it, type checkers ignore h11typed's annotations.
     assert importlib.resources.files("h11typed").joinpath("py.typed").is_file()
-
-
-def test_distribution_version_is_the_package_version() -> None:
-    assert importlib.metadata.version("h11typed") == h11typed.__version__
 
 
 def test_distribution_has_no_runtime_dependencies() -> None:

@@ -1,4 +1,4 @@
-"""The Connection object's public members (spec section 6, checklist 30-36, 43-47)."""
+"""The Connection object's public members (docs/api.rst, "The connection")."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The ProtocolError family: construction, attributes, and how next_event re-raises.
 
-Spec: h11-behaviour.md section 3; checklist items 4, 5, 6 and 7.
+Documented in docs/api.rst, "Errors", and docs/concepts.rst, "Errors and
+``error_status_hint``".
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Errors and end-of-file handling (spec sections 3, 6, 12; checklist 6, 39-42, 45, 90).
+"""Errors and end-of-file handling (docs/concepts.rst, "Errors and error_status_hint";
+RFC 9112 section 8, incomplete messages, and section 9.6, tear-down).
 
 EOF inside bodies is covered next to the body readers (test_reading_bodies.py).
 """

@@ -1,6 +1,7 @@
 """Events: dataclass behaviour, constructors, coercion to bytes and validation.
 
-Spec: h11-behaviour.md section 4; checklist items 8-21. Header handling inside
+Documented in docs/api.rst, "Events"; how they differ from h11's dataclasses in
+docs/migrating.rst, "Every intentional difference". Header handling inside
 events is specified in test_headers.py.
 """
 

@@ -1,6 +1,8 @@
 """The `event.headers` object: a read-only sequence, validation and normalisation.
 
-Spec: h11-behaviour.md section 5; checklist items 22-29.
+Field syntax is RFC 9112 section 5 and RFC 9110 section 5 (names are
+case-insensitive tokens, section 5.1; values, section 5.5); the object itself is
+``Headers`` in docs/api.rst, "Events".
 """
 
 from __future__ import annotations

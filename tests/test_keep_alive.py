@@ -1,7 +1,8 @@
-"""Keep-alive, 100-continue and pipelining (spec sections 9, 10, 12; checklist 76-79, 91).
+"""Keep-alive, 100-continue and pipelining.
 
-Persistence rules come from RFC 9112 section 9.3; Expect: 100-continue from
-RFC 9110 section 10.1.1.
+Persistence rules come from RFC 9112 section 9.3, pipelining from section
+9.3.2; Expect: 100-continue from RFC 9110 section 10.1.1. docs/concepts.rst
+describes all three ("Keep-alive", "Pipelining and PAUSED", "100-continue").
 """
 
 from __future__ import annotations

@@ -1,12 +1,17 @@
 """The public namespace: h11's 23 exported names, the extras, and the constants.
 
-Spec: h11-behaviour.md sections 1, 2 and 14; checklist items 1, 2, 3 and 94.
+h11's documented API is the contract: the names h11 0.16.0 exports, the
+NEED_DATA and PAUSED sentinels (docs/api.rst, "The connection"), and the role
+and state constants, which are ``Literal`` strings here by design
+(docs/migrating.rst, "Every intentional difference"). ``COMPILED``,
+``PRODUCT_ID`` and ``__version__`` are described in docs/api.rst, "Build and
+version information"; the private names that uvicorn and wsproto import are kept
+where they are (docs/api.rst, ``DEFAULT_MAX_INCOMPLETE_EVENT_SIZE`` and ``Headers``).
 """
 
 from __future__ import annotations
 
 import importlib.metadata
-import importlib.resources
 import re
 from typing import Any, get_args
 
@@ -120,11 +125,6 @@ def test_compiled_flag_is_a_bool() -> None:
 
 def test_compiled_flag_is_not_in_all() -> None:
     assert "COMPILED" not in h11typed.__all__
-
-
-def test_package_ships_a_py_typed_marker() -> None:
-    # PEP 561: without it, type checkers ignore the package's annotations.
-    assert importlib.resources.files("h11typed").joinpath("py.typed").is_file()
 
 
 def test_default_max_incomplete_event_size_is_reachable_from_the_connection_module() -> None:

@@ -67,9 +67,10 @@ def as_received(
 ) -> Neutral:
     """The neutral form the peer should parse for a sent ``event``.
 
-    The writer puts Host headers first (spec section 7); a Response's headers
-    are what send() actually wrote (``wire_headers``), since send() rewrites
-    them (spec section 8).
+    The writer puts Host headers first (docs/http-support.rst, the RFC 9112
+    section 3.2 row); a Response's headers are what send() actually wrote
+    (``wire_headers``), since send() rewrites them (docs/http-support.rst,
+    "What is left to you", Default headers).
     """
     name, fields = neutral_event(event)
     values = dict(fields)
@@ -110,7 +111,8 @@ def test_responses_round_trip_as_written_on_the_wire(conversation: list[Exchange
     assert without_states(merge_data(run.client_got)) == list(merge_data(expected))
 
 
-#: Headers send() may add, remove or rewrite on a Response (spec section 8).
+#: Headers send() may add, remove or rewrite on a Response (docs/http-support.rst,
+#: "What is left to you", Default headers).
 REWRITTEN_HEADERS: Final = frozenset({b"content-length", b"transfer-encoding", b"connection"})
 
 
@@ -345,7 +347,8 @@ def send_cases(draw: st.DrawFn, kind: str) -> tuple[Prefix, str, Event, bool]:
     else:
         prefix = [*REQUEST_SENT, ("SERVER", Response(status_code=200, headers=chunked))]
     if kind == "Data":
-        # One chunk arriving whole: both flags set (spec section 7).
+        # One chunk arriving whole: both flags set (RFC 9112 section 7.1; the
+        # chunk_start row of docs/migrating.rst, "Every intentional difference").
         return prefix, sender, Data(draw(st.binary(min_size=1, max_size=64)), True, True), False
     if kind == "EndOfMessage":
         return prefix, sender, EndOfMessage(headers=draw(headers())), False

@@ -1,4 +1,4 @@
-"""Upgrade and CONNECT (spec section 11, checklist 38, 80-85, 92).
+"""Upgrade and CONNECT (docs/concepts.rst, "Protocol switching: Upgrade and CONNECT").
 
 RFC 9110 section 7.8 (Upgrade, 101 Switching Protocols) and section 9.3.6
 (CONNECT: any 2xx turns the connection into a tunnel).

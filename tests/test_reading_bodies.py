@@ -1,6 +1,6 @@
-"""Reading message bodies (spec section 7, checklist 55-57 on the read side, 69-75).
+"""Reading message bodies (docs/http-support.rst, "What h11typed does").
 
-Body framing follows RFC 9112 section 6.3.  Inputs are fed at once and byte by
+Body framing follows RFC 9112 section 6.3, the chunked coding section 7.1.  Inputs are fed at once and byte by
 byte; body payloads are compared after merging Data events.
 """
 

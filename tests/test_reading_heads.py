@@ -1,4 +1,5 @@
-"""Parsing request and response heads (spec section 7, checklist 41, 61-68).
+"""Parsing request and response heads (RFC 9112 sections 2-5; docs/http-support.rst,
+"What h11typed does").
 
 Every input is fed both in one piece and one byte at a time (``feed``): how
 the network splits a head must not change the result.

@@ -1,6 +1,7 @@
-"""The per-role state machine as seen through Connection (spec section 12).
+"""The per-role state machine as seen through Connection (docs/concepts.rst,
+"Roles and states" and "The request/response cycle").
 
-Checklist 47, 86-89: legal and illegal transitions, ConnectionClosed legality,
+Legal and illegal transitions, ConnectionClosed legality,
 half-close and ERROR couplings, start_next_cycle.  Protocol switching has its
 own file (test_protocol_switch.py), keep-alive too (test_keep_alive.py).
 """

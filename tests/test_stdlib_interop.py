@@ -1,4 +1,4 @@
-"""End-to-end interop with the standard library over 127.0.0.1 (checklist 93).
+"""End-to-end interop with the standard library over 127.0.0.1.
 
 An h11typed client talks to ``http.server``; an h11typed server answers
 ``http.client`` and ``urllib.request``.  Every socket has a short timeout so a

@@ -1,4 +1,5 @@
-"""What send() writes (spec sections 7 and 8, checklist 44, 48-60)."""
+"""What send() writes (RFC 9112 sections 3-7; the response framing and Connection
+headers it adds: docs/http-support.rst, "What is left to you", Default headers)."""
 
 from __future__ import annotations
 
