@@ -305,7 +305,7 @@ def test_connection_closed_instances_collapse_in_a_set() -> None:
     assert len({ConnectionClosed(), ConnectionClosed()}) == 1
 
 
-# --- pickle and copy (new requirement, section 4) ----------------------------
+# --- pickle and copy (docs/api.rst: events pickle and copy) --------------------
 
 
 @pytest.mark.parametrize("make", SAMPLES)
