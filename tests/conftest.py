@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib.machinery
 import os
+import platform
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -48,13 +50,20 @@ def imported_build() -> tuple[Build, Path]:
     return build, Path(path)
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def python_version() -> str:
+    """The running interpreter as "X.Y", the form scripts/test.sh names it in."""
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
     build, path = imported_build()
-    return f"h11typed build: {build} ({path})"
+    python = f"{platform.python_implementation()} {platform.python_version()} ({sys.executable})"
+    return [f"h11typed build: {build} ({path})", f"python: {python}"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Refuse to run against the wrong build (H11TYPED_EXPECT_BUILD) or the source tree."""
+    """Refuse to run against the wrong build (H11TYPED_EXPECT_BUILD), the wrong Python
+    (H11TYPED_EXPECT_PYTHON, "X.Y") or the source tree."""
     import h11typed
 
     build, path = imported_build()
@@ -73,6 +82,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(
             f"H11TYPED_EXPECT_BUILD={expected!r}, but the imported h11typed is the "
             f"{build} build ({path})"
+        )
+    expected_python = os.environ.get("H11TYPED_EXPECT_PYTHON")
+    if expected_python is not None and expected_python != python_version():
+        raise pytest.UsageError(
+            f"H11TYPED_EXPECT_PYTHON={expected_python!r}, but this is Python "
+            f"{platform.python_version()} ({sys.executable})"
         )
 
 

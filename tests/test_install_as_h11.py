@@ -7,6 +7,7 @@ prints JSON for the test to check.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import pkgutil
 import subprocess
@@ -27,7 +28,7 @@ TIMEOUT = 60.0
 # (uvicorn: h11._connection; wsproto: h11._headers), so each needs a stand-in.
 H11_PRIVATE_MODULES = sorted(m.name for m in pkgutil.iter_modules(h11.__path__) if m.name.startswith("_"))
 # The libraries install_check knows, and the modules in which they import h11.
-CONSUMER_PACKAGES = ("httpcore", "uvicorn", "hypercorn", "wsproto")
+CONSUMER_PACKAGES = ("httpcore", "httpcore2", "uvicorn", "hypercorn", "wsproto")
 
 
 def run_python(*args: str) -> subprocess.CompletedProcess[str]:
@@ -164,12 +165,13 @@ def test_objects_from_h11_are_h11typeds_own() -> None:
 
 
 @pytest.mark.integration  # needs the peers of requirements/integration.txt
-def test_a_library_imported_after_install_uses_h11typed() -> None:
-    need_modules("httpcore")
-    result = run_script("""
+@pytest.mark.parametrize("package", ["httpcore", "httpcore2"])
+def test_a_library_imported_after_install_uses_h11typed(package: str) -> None:
+    need_modules(package)
+    result = run_script(f"""
         import json, h11typed
         h11typed.install_as_h11()
-        import httpcore._sync.http11 as http11
+        import {package}._sync.http11 as http11
         print(json.dumps(http11.h11 is h11typed))
     """)
     assert result is True
@@ -221,6 +223,17 @@ def test_install_check_after_install_shows_libraries_on_h11typed(installed_first
     assert [c["status"] for c in consumers] == ["ok"] * len(consumers)
     assert {c["engine"]["kind"] for c in consumers} == {"h11typed"}
     assert {c["engine"]["compiled"] for c in consumers} == {h11typed.COMPILED}
+
+
+@pytest.mark.integration
+def test_install_check_reports_each_installed_consumer_package_with_its_version() -> None:
+    # httpcore2 (httpx2's core) reaches h11 through its own sync and async modules,
+    # reported apart from httpcore's, each with the version installed here.
+    need_modules(*CONSUMER_PACKAGES)
+    consumers = report()["consumers"]
+    reported = {(c["module"].partition(".")[0], c["version"]) for c in consumers}
+    assert reported == {(package, importlib.metadata.version(package)) for package in CONSUMER_PACKAGES}
+    assert {c["module"] for c in consumers} >= {"httpcore2._sync.http11", "httpcore2._async.http11"}
 
 
 def test_install_check_text_names_the_build_and_how_to_switch() -> None:

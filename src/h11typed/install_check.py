@@ -1,4 +1,4 @@
-"""Which HTTP/1.1 engine will httpx, uvicorn, hypercorn and wsproto use here?
+"""Which HTTP/1.1 engine will httpx, httpx2, uvicorn, hypercorn and wsproto use here?
 
 Run it in the environment (and the same way) your application starts::
 
@@ -46,10 +46,13 @@ class Consumer:
 
 
 # One entry per code path that reaches h11; httpx has none of its own (it goes
-# through httpcore), and uvicorn's WebSocket support goes through wsproto.
+# through httpcore), nor has httpx2 (through httpcore2, a fork of httpcore under its
+# own import name), and uvicorn's WebSocket support goes through wsproto.
 CONSUMERS: Final = (
     Consumer("httpx/httpcore, sync", "httpcore", "httpcore._sync.http11"),
     Consumer("httpx/httpcore, async", "httpcore", "httpcore._async.http11"),
+    Consumer("httpx2/httpcore2, sync", "httpcore2", "httpcore2._sync.http11"),
+    Consumer("httpx2/httpcore2, async", "httpcore2", "httpcore2._async.http11"),
     Consumer("uvicorn --http h11", "uvicorn", "uvicorn.protocols.http.h11_impl"),
     Consumer("hypercorn", "hypercorn", "hypercorn.protocol.h11"),
     Consumer("wsproto, uvicorn --ws wsproto", "wsproto", "wsproto.handshake"),
@@ -211,7 +214,7 @@ def format_report(report: Report) -> str:
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m h11typed.install_check",
-        description="Show which h11 module httpx, uvicorn, hypercorn and wsproto use in this environment.",
+        description="Show which h11 module httpx, httpx2, uvicorn, hypercorn and wsproto use in this environment.",
     )
     parser.add_argument(
         "--install-as-h11", action="store_true", help="call h11typed.install_as_h11() first, then report"

@@ -1,7 +1,9 @@
 """A client subprocess for the integration tests: ``python -m tests.integration.peer_client CLIENT CASE URL``.
 
-CLIENT is ``httpx-sync``, ``httpx-async`` (both through httpcore's h11 code) or
-``wsproto`` (a WebSocket client over a plain socket). It switches `h11` to
+CLIENT is ``httpx-sync``, ``httpx-async`` (both through httpcore's h11 code),
+``httpx2-sync``, ``httpx2-async`` (the same cases through httpx2 and httpcore2, the
+fork, whose h11 code is httpcore's) or ``wsproto`` (a WebSocket client over a plain
+socket). It switches `h11` to
 h11typed before importing the client library, runs one CASE against the server
 at URL (``http://127.0.0.1:PORT``), and prints one JSON line:
 ``{"engine": ..., "result": ...}``. The result holds observations only; the test
@@ -24,6 +26,7 @@ use_h11typed()  # before anything below imports a peer
 
 # The peers are imported only now, after the switch (hence E402).
 import httpx  # noqa: E402
+import httpx2  # noqa: E402
 import wsproto  # noqa: E402
 import wsproto.connection  # noqa: E402
 import wsproto.events  # noqa: E402
@@ -49,7 +52,12 @@ def _pieces() -> list[bytes]:
     return [_payload(UPLOAD_PIECE, seed) for seed in range(UPLOAD_PIECES)]
 
 
-def _echo_facts(response: httpx.Response, sent: bytes) -> Result:
+# The cases run the same on either library: their APIs agree on everything used here.
+SyncClient = httpx.Client | httpx2.Client
+AsyncClient = httpx.AsyncClient | httpx2.AsyncClient
+
+
+def _echo_facts(response: httpx.Response | httpx2.Response, sent: bytes) -> Result:
     return {
         "status": response.status_code,
         "http_version": response.http_version,
@@ -61,11 +69,11 @@ def _echo_facts(response: httpx.Response, sent: bytes) -> Result:
     }
 
 
-# --- httpx, sync -------------------------------------------------------------------
+# --- httpx or httpx2, sync ---------------------------------------------------------
 
 
-def sync_case(name: str, url: str) -> Result:
-    with httpx.Client(base_url=url, timeout=TIMEOUT) as client:
+def sync_case(name: str, new_client: Callable[[], SyncClient]) -> Result:
+    with new_client() as client:
         if name == "keep_alive":
             responses = [client.get("/hello") for _ in range(KEEP_ALIVE_REQUESTS)]
             return {
@@ -107,11 +115,11 @@ def sync_case(name: str, url: str) -> Result:
     raise SystemExit(f"unknown case {name!r}")
 
 
-# --- httpx, async (the same cases through httpcore's async code) ----------------------
+# --- httpx or httpx2, async (the same cases through httpcore's async code) -------------
 
 
-async def async_case(name: str, url: str) -> Result:
-    async with httpx.AsyncClient(base_url=url, timeout=TIMEOUT) as client:
+async def async_case(name: str, new_client: Callable[[], AsyncClient]) -> Result:
+    async with new_client() as client:
         if name == "keep_alive":
             responses = [await client.get("/hello") for _ in range(KEEP_ALIVE_REQUESTS)]
             return {
@@ -208,8 +216,22 @@ def websocket_case(name: str, url: str) -> Result:
 
 
 CLIENTS: dict[str, tuple[Callable[[str, str], Result], tuple[str, ...]]] = {
-    "httpx-sync": (sync_case, ("httpcore._sync.http11",)),
-    "httpx-async": (lambda name, url: asyncio.run(async_case(name, url)), ("httpcore._async.http11",)),
+    "httpx-sync": (
+        lambda name, url: sync_case(name, lambda: httpx.Client(base_url=url, timeout=TIMEOUT)),
+        ("httpcore._sync.http11",),
+    ),
+    "httpx-async": (
+        lambda name, url: asyncio.run(async_case(name, lambda: httpx.AsyncClient(base_url=url, timeout=TIMEOUT))),
+        ("httpcore._async.http11",),
+    ),
+    "httpx2-sync": (
+        lambda name, url: sync_case(name, lambda: httpx2.Client(base_url=url, timeout=TIMEOUT)),
+        ("httpcore2._sync.http11",),
+    ),
+    "httpx2-async": (
+        lambda name, url: asyncio.run(async_case(name, lambda: httpx2.AsyncClient(base_url=url, timeout=TIMEOUT))),
+        ("httpcore2._async.http11",),
+    ),
     "wsproto": (websocket_case, ("wsproto.handshake",)),
 }
 

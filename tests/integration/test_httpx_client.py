@@ -1,4 +1,7 @@
-"""httpx, sync and async (both through httpcore's h11 code), on h11typed, against four servers.
+"""httpx and httpx2, sync and async (through httpcore's and httpcore2's h11 code), on h11typed, against four servers.
+
+httpx2 and httpcore2 are a fork of httpx and httpcore under other import names; the
+same cases run through both, since the fork's h11 code may drift from the original's.
 
 The servers: the examples' threaded server and trio server (h11typed used
 directly), and uvicorn ``--http h11`` and hypercorn serving tests/integration/asgi_app.py
@@ -14,7 +17,9 @@ from tests.integration.support import PeerServers, need_modules, run_client
 
 pytestmark = pytest.mark.integration
 
-CLIENTS = ("httpx-sync", "httpx-async")
+CLIENTS = ("httpx-sync", "httpx-async", "httpx2-sync", "httpx2-async")
+# The packages each client needs (tests/integration/peer_client.py imports both libraries).
+CLIENT_MODULES = ("httpx", "httpcore", "httpx2", "httpcore2")
 SERVERS = ("threaded", "trio", "uvicorn", "hypercorn")
 # examples/threaded_server.py routes only GET /hello, so HEAD there is a 404.
 SERVERS_WITH_HEAD = ("trio", "uvicorn", "hypercorn")
@@ -25,7 +30,7 @@ SERVERS_REPORTING_100 = ("threaded", "trio")
 
 @pytest.fixture(autouse=True)
 def _httpx_installed() -> None:
-    need_modules("httpx", "httpcore")
+    need_modules(*CLIENT_MODULES)
 
 
 def run_counting(peer_servers: PeerServers, server: str, client: str, case: str) -> tuple[dict[str, object], int]:
