@@ -30,7 +30,6 @@ from h11typed import (
     Request,
     Response,
 )
-from h11typed._headers import Headers
 
 # RFC 9110 section 5.6.2: tchar, the characters of a token (methods, header names).
 TCHAR = frozenset(b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -191,11 +190,16 @@ NON_ASCII_VALUES = [
     pytest.param("Response", "http_version", "1.\u00b9", id="Response.http_version"),
 ]
 
+
+def _ascii_str(value: bytes) -> str:
+    return value.decode("ascii")
+
+
 BYTES_LIKE_CONVERTERS = [
     pytest.param(bytes, id="bytes"),
     pytest.param(bytearray, id="bytearray"),
     pytest.param(memoryview, id="memoryview"),
-    pytest.param(lambda value: value.decode("ascii"), id="str"),
+    pytest.param(_ascii_str, id="str"),
 ]
 
 
@@ -386,9 +390,9 @@ def test_data_matches_positionally_in_field_order() -> None:
     ("event_class", "positional"),
     [
         pytest.param(Request, (b"GET", [HOST], b"/"), id="Request"),
-        pytest.param(InformationalResponse, ([], 100), id="InformationalResponse"),
-        pytest.param(Response, ([], 200), id="Response"),
-        pytest.param(EndOfMessage, ([],), id="EndOfMessage"),
+        pytest.param(InformationalResponse, (list[tuple[bytes, bytes]](), 100), id="InformationalResponse"),
+        pytest.param(Response, (list[tuple[bytes, bytes]](), 200), id="Response"),
+        pytest.param(EndOfMessage, (list[tuple[bytes, bytes]](),), id="EndOfMessage"),
     ],
 )
 def test_constructor_is_keyword_only(event_class: type[Event], positional: tuple[Any, ...]) -> None:
