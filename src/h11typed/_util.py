@@ -50,7 +50,8 @@ class _SentinelType(type):
     """Metaclass for NEED_DATA and PAUSED: each is a class that is its own type.
 
     ``type(NEED_DATA) is NEED_DATA`` lets callers dispatch on ``type(conn.next_event())``,
-    and ``isinstance(x, PAUSED)`` works next to event classes.
+    and ``isinstance(x, PAUSED)`` works next to event classes. (Checkers narrow
+    ``x is NEED_DATA`` and ``isinstance``, not ``type(x) is``; the docs say so.)
     """
 
     def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> _SentinelType:
