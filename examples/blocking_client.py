@@ -37,7 +37,7 @@ class Reply:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     # Status codes of the 1xx responses that came before the final one.
-    informational: list[int] = field(default_factory=list)
+    informational: list[int] = field(default_factory=list[int])
 
     def header(self, name: bytes) -> bytes | None:
         """The first value of a header, or None."""

@@ -89,9 +89,9 @@ def wire_printer(say: Say) -> Trace:
 
 def show_keep_alive(host: str, port: int, say: Say, requests: int = 3) -> list[Reply]:
     heading(say, f"Keep-alive: {requests} requests on one connection", "--")
-    replies = []
+    replies: list[Reply] = []
     with Client(host, port, trace=wire_printer(say)) as client:
-        ports = []
+        ports: list[int | None] = []
         for _ in range(requests):
             replies.append(client.request(b"GET", b"/hello"))
             ports.append(client.local_port)
@@ -121,7 +121,7 @@ def show_chunked_upload(host: str, port: int, say: Say) -> Reply:
 
 def show_continue(host: str, port: int, say: Say) -> list[Reply]:
     heading(say, "Expect: 100-continue (the body waits for the server's go-ahead)", "--")
-    replies = []
+    replies: list[Reply] = []
     with Client(host, port, trace=wire_printer(say)) as client:
         say("accepted: the server answers 100, then the client sends the body")
         replies.append(client.request(b"POST", b"/echo", body=b"a body worth waiting for", expect_continue=True))

@@ -13,7 +13,9 @@
 #                (requires-python, classifiers, [tool.cibuildwheel] build)
 #   3. mypy      --strict over src, tests, examples, benchmarks, fuzz (those that exist),
 #                once, on the oldest Python (mypy.ini: python_version)
-#   4. per Python, oldest first:
+#   4. pyright   strict (pyproject.toml [tool.pyright]) over src, tests, examples, once,
+#                with the same venv's packages
+#   5. per Python, oldest first:
 #        mypyc   pytest against the compiled wheel installed in .venv-mypyc[-X.Y]
 #        pure    pytest against the pure install in .venv-pure[-X.Y]; on the oldest
 #                Python with line and branch coverage of the installed package (the
@@ -190,7 +192,22 @@ mypy_venv=.venv-pure$(venv_suffix "${ready[0]:-$primary}")
 "$mypy_venv/bin/mypy" --config-file mypy.ini --strict "${dirs[@]}"
 record mypy $? "${dirs[*]}"
 
-# --- 4. both builds on each Python -----------------------------------------------
+# --- 4. pyright ------------------------------------------------------------------
+# The second type checker (tests/typing holds its expected errors). --pythonpath: the
+# venv's interpreter, so the types of hypothesis and the integration peers are found
+# (without it every import of theirs is unknown). PYRIGHT_PYTHON_IGNORE_WARNINGS: the
+# version is pinned on purpose, so skip the wrapper's look-up of the newest release.
+pyright_dirs=()
+for d in src tests examples; do
+    [ -d "$d" ] && pyright_dirs+=("$d")
+done
+echo
+echo "=== pyright (strict): ${pyright_dirs[*]} ==="
+begin
+PYRIGHT_PYTHON_IGNORE_WARNINGS=1 "$mypy_venv/bin/pyright" --pythonpath "$mypy_venv/bin/python" "${pyright_dirs[@]}"
+record pyright $? "${pyright_dirs[*]}"
+
+# --- 5. both builds on each Python -----------------------------------------------
 # --cov=h11typed measures the package as imported, i.e. the site-packages copy
 # in .venv-pure; pyproject.toml's [tool.coverage.paths] reports it as src/h11typed.
 cov_args=(--cov=h11typed --cov-branch --cov-report=term-missing)

@@ -16,7 +16,7 @@ Conventions used throughout:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, TypeVar
 
 import pytest
 
@@ -40,6 +40,7 @@ __all__ = [
     "Feed",
     "NextEvent",
     "events_from",
+    "exactly",
     "normalize_data_events",
     "parametrize_feed",
     "receive_and_get",
@@ -143,6 +144,20 @@ def receive_and_get(
 ) -> list[Event]:
     """``events_from`` followed by ``normalize_data_events``."""
     return normalize_data_events(events_from(conn, data, eof=eof, feed=feed))
+
+
+_E = TypeVar("_E", bound=Event)
+
+
+def exactly(kind: type[_E], value: NextEvent) -> _E:
+    """``value``, after asserting that its type is ``kind`` itself (not a subclass).
+
+    ``assert type(value) is kind`` alone narrows for mypy but not for pyright, which
+    keeps ``type[NEED_DATA]`` and ``type[PAUSED]`` in the union after it.
+    """
+    assert type(value) is kind
+    assert isinstance(value, kind)
+    return value
 
 
 def send_all(conn: Connection, events: Iterable[Event]) -> bytes:

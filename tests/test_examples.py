@@ -72,7 +72,7 @@ def test_fetch_returns_status_headers_and_body(server: ThreadedServer) -> None:
 
 def test_keep_alive_requests_share_one_connection(server: ThreadedServer) -> None:
     with Client(server.host, server.port, timeout=TIMEOUT) as client:
-        ports = set()
+        ports: set[int | None] = set()
         for _ in range(3):
             assert client.request(b"GET", b"/hello").status == 200
             ports.add(client.local_port)

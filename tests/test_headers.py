@@ -19,6 +19,7 @@ from h11typed import (
     SERVER,
     Connection,
     EndOfMessage,
+    Event,
     InformationalResponse,
     LocalProtocolError,
     Request,
@@ -67,17 +68,13 @@ def sample() -> Headers:
 
 
 # Every event kind that carries headers, built from the given pairs.
-HEADER_CARRIERS: list[Any] = [
-    pytest.param(
-        lambda headers: Request(method=b"GET", target=b"/", headers=headers), id="Request"
-    ),
-    pytest.param(
-        lambda headers: InformationalResponse(status_code=100, headers=headers),
-        id="InformationalResponse",
-    ),
-    pytest.param(lambda headers: Response(status_code=200, headers=headers), id="Response"),
-    pytest.param(lambda headers: EndOfMessage(headers=headers), id="EndOfMessage"),
-]
+_CARRIERS: dict[str, Callable[[Any], Event]] = {
+    "Request": lambda headers: Request(method=b"GET", target=b"/", headers=headers),
+    "InformationalResponse": lambda headers: InformationalResponse(status_code=100, headers=headers),
+    "Response": lambda headers: Response(status_code=200, headers=headers),
+    "EndOfMessage": lambda headers: EndOfMessage(headers=headers),
+}
+HEADER_CARRIERS: list[Any] = [pytest.param(carrier, id=name) for name, carrier in _CARRIERS.items()]
 
 
 # --- the read-only sequence (item 22) ---------------------------------------
@@ -213,11 +210,12 @@ def test_a_pair_may_be_any_two_item_iterable() -> None:
     assert headers_of(pairs).raw_items() == [(b"Host", b"a"), (b"X-One", b"1"), (b"X-Two", b"2")]
 
 
-@pytest.mark.parametrize(
-    "make", [list, tuple, lambda pairs: (pair for pair in pairs), lambda pairs: dict(pairs).items()],
-    ids=["list", "tuple", "generator", "dict-items"],
-)
-def test_the_pairs_may_come_from_any_iterable(make: Callable[[list[tuple[str, str]]], Any]) -> None:
+PairSource = Callable[[list[tuple[str, str]]], Any]
+PAIR_SOURCES: list[PairSource] = [list, tuple, lambda pairs: (pair for pair in pairs), lambda pairs: dict(pairs).items()]
+
+
+@pytest.mark.parametrize("make", PAIR_SOURCES, ids=["list", "tuple", "generator", "dict-items"])
+def test_the_pairs_may_come_from_any_iterable(make: PairSource) -> None:
     pairs = [("Host", "a"), ("X-One", "1")]
     assert headers_of(make(pairs)).raw_items() == [(b"Host", b"a"), (b"X-One", b"1")]
 

@@ -11,7 +11,7 @@ against the byte tables directly instead.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from unittest import mock
 
@@ -31,7 +31,7 @@ grammar_bytes = st.one_of(st.lists(_GRAMMAR_BYTES, max_size=12).map(bytes), st.b
 
 
 @contextmanager
-def byte_table_paths() -> Iterator[None]:
+def byte_table_paths() -> Generator[None, None, None]:
     """Make the pure build take the paths the compiled build takes."""
     with mock.patch.object(_abnf, "COMPILED", True), mock.patch.object(_readers, "COMPILED", True):
         yield
@@ -57,8 +57,8 @@ def test_regex_and_byte_table_checks_agree(name: str, check: Callable[[bytes], o
 @given(data=grammar_bytes)
 def test_the_regexes_describe_the_byte_tables(data: bytes) -> None:
     # Holds in both builds: the pure build's regexes accept what the tables accept.
-    assert (_abnf._TOKEN_RE.fullmatch(data) is not None) == (len(data) > 0 and _abnf._all_in(_abnf.TOKEN, data))
-    assert (_abnf._TARGET_RE.fullmatch(data) is not None) == (len(data) > 0 and _abnf._all_in(_abnf.TARGET, data))
+    assert (_abnf._TOKEN_RE.fullmatch(data) is not None) == (len(data) > 0 and _abnf._all_in(_abnf.TOKEN, data))  # pyright: ignore[reportPrivateUsage]
+    assert (_abnf._TARGET_RE.fullmatch(data) is not None) == (len(data) > 0 and _abnf._all_in(_abnf.TARGET, data))  # pyright: ignore[reportPrivateUsage]
 
 
 @pure_only

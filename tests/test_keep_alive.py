@@ -36,6 +36,7 @@ from tests.helpers import (
     ConnectionPair,
     Feed,
     events_from,
+    exactly,
     normalize_data_events,
     parametrize_feed,
 )
@@ -319,7 +320,6 @@ def test_after_start_next_cycle_the_buffered_request_is_parsed() -> None:
     _answer(server)
     server.start_next_cycle()
     assert server.states == {CLIENT: IDLE, SERVER: IDLE}
-    request = server.next_event()
-    assert type(request) is Request
+    request = exactly(Request, server.next_event())
     assert request.target == b"/2"
     assert server.states == {CLIENT: SEND_BODY, SERVER: SEND_RESPONSE}

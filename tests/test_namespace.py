@@ -184,7 +184,7 @@ def test_flow_sentinel_is_not_an_event(name: str) -> None:
 
 @pytest.mark.parametrize("name", FLOW_SENTINEL_NAMES)
 def test_flow_sentinel_is_the_object_defined_in_the_connection_module(name: str) -> None:
-    from h11typed import _connection
+    from h11typed import _connection  # pyright: ignore[reportPrivateUsage]
 
     assert getattr(_connection, name) is public(name)
 

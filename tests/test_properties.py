@@ -22,7 +22,6 @@ from h11typed import (
     Data,
     EndOfMessage,
     Event,
-    InformationalResponse,
     Request,
     Response,
 )

@@ -42,7 +42,7 @@ from h11typed import (
     Response,
 )
 
-from tests.helpers import normalize_data_events
+from tests.helpers import exactly, normalize_data_events
 
 Pull = Literal["drain", "one-event", "at-end"]
 PULLS: Final[tuple[Pull, ...]] = ("drain", "one-event", "at-end")
@@ -243,8 +243,7 @@ def test_a_delivered_data_payload_is_not_changed_by_bytes_received_later() -> No
     conn.receive_data(b"\r\nhello")
     conn.next_event()
     conn.receive_data(b" you")
-    first = conn.next_event()
-    assert type(first) is Data
+    first = exactly(Data, conn.next_event())
     conn.receive_data(b"!")
     conn.receive_data(b"!!")
     assert first.data == b"hello you"
@@ -264,8 +263,7 @@ def test_the_rest_of_a_pipelined_request_may_arrive_while_the_first_is_being_ans
     conn.receive_data(b"TP/1.1\r\nHost: a\r\n\r\n")
     assert conn.next_event() is PAUSED
     assert _answer_if_paused(conn)
-    second = conn.next_event()
-    assert type(second) is Request
+    second = exactly(Request, conn.next_event())
     assert second.target == b"/2"
     assert conn.next_event() == EndOfMessage()
 

@@ -12,7 +12,7 @@ import http.server
 import socket
 import threading
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -139,7 +139,7 @@ class _Handler10(_Handler11):
 @contextmanager
 def _stdlib_server(
     handler: type[http.server.BaseHTTPRequestHandler],
-) -> Iterator[_RecordingServer]:
+) -> Generator[_RecordingServer, None, None]:
     server = _RecordingServer(handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
@@ -152,7 +152,7 @@ def _stdlib_server(
 
 
 @contextmanager
-def _client_socket(port: int) -> Iterator[socket.socket]:
+def _client_socket(port: int) -> Generator[socket.socket, None, None]:
     sock = socket.create_connection((HOST, port), timeout=TIMEOUT)
     try:
         yield sock
@@ -192,7 +192,7 @@ def test_client_posts_a_body_to_http_server() -> None:
 def test_client_reuses_the_connection_with_an_http_1_1_server() -> None:
     with _stdlib_server(_Handler11) as server, _client_socket(server.server_port) as sock:
         conn = Connection(CLIENT)
-        bodies = []
+        bodies: list[bytes] = []
         for path in ("/one", "/two", "/three"):
             _send(sock, conn, _request("GET", path), EndOfMessage())
             message = _read_message(sock, conn)
@@ -239,9 +239,9 @@ class _H11Server:
 
     respond: Responder
     listener: socket.socket = field(init=False)
-    received: list[tuple[Request, bytes]] = field(default_factory=list)
+    received: list[tuple[Request, bytes]] = field(default_factory=list[tuple[Request, bytes]])
     connections: int = 0
-    errors: list[BaseException] = field(default_factory=list)
+    errors: list[BaseException] = field(default_factory=list[BaseException])
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -288,7 +288,7 @@ class _H11Server:
 
 
 @contextmanager
-def _h11_server(respond: Responder) -> Iterator[_H11Server]:
+def _h11_server(respond: Responder) -> Generator[_H11Server, None, None]:
     server = _H11Server(respond)
     thread = threading.Thread(target=server.serve)
     thread.start()
@@ -363,7 +363,7 @@ def test_http_client_decodes_a_chunked_response_from_an_h11typed_server() -> Non
 def test_http_client_reuses_one_connection_to_an_h11typed_server() -> None:
     with _h11_server(_by_path) as server:
         client = http.client.HTTPConnection(HOST, server.port, timeout=TIMEOUT)
-        bodies = []
+        bodies: list[bytes] = []
         for path in ("/a", "/chunked", "/b"):
             client.request("GET", path)
             bodies.append(client.getresponse().read())

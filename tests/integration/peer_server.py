@@ -22,7 +22,7 @@ import threading
 from functools import partial
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
-from typing import Any
+from typing import Any, cast
 
 from tests.integration.switch import engine_info, use_h11typed
 
@@ -98,7 +98,7 @@ def serve_threaded() -> None:
     server = threaded_server.ThreadedServer("127.0.0.1", 0, idle_timeout=30.0)
     accepted = 0
     # Count accepted connections: socketserver hands each one to process_request.
-    inner: Any = server._server  # noqa: SLF001 (an example's internals, not h11typed's)
+    inner: Any = server._server  # pyright: ignore[reportPrivateUsage]  # noqa: SLF001 (an example's internals, not h11typed's)
     process_request = inner.process_request
 
     def counting(request: socket.socket, address: tuple[str, int]) -> None:
@@ -159,8 +159,11 @@ def serve_uvicorn() -> None:
 def serve_hypercorn() -> None:
     import asyncio
 
-    from hypercorn.asyncio import serve
+    # hypercorn annotates its WSGI app type with a bare `dict`, so pyright sees
+    # serve() as partially unknown; the ASGI path used here is fully typed.
+    from hypercorn.asyncio import serve  # pyright: ignore[reportUnknownVariableType]
     from hypercorn.config import Config
+    from hypercorn.typing import ASGIFramework
 
     from tests.integration.asgi_app import app
 
@@ -184,7 +187,7 @@ def serve_hypercorn() -> None:
 
         _start_control(_take_new_clients, stop)
         # The app is typed with plain mappings, not hypercorn's TypedDict ASGI messages.
-        await serve(app, config, shutdown_trigger=stopping.wait, mode="asgi")  # type: ignore[arg-type]
+        await serve(cast("ASGIFramework", app), config, shutdown_trigger=stopping.wait, mode="asgi")
 
     asyncio.run(main())
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import h11typed
-from benchmarks.e2e import Measurement, Row, _wrk_measure, format_table
+from benchmarks.e2e import Measurement, Row, _wrk_measure, format_table  # pyright: ignore[reportPrivateUsage]
 from tests.integration.support import REPO_ROOT, TIMEOUT, need_modules
 
 pytestmark = pytest.mark.integration

@@ -14,6 +14,7 @@ import random
 import socket
 import subprocess
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -160,10 +161,10 @@ def exchange(server: PeerServer, data: bytes) -> bytes:
 
 def parse_responses(data: bytes, count: int) -> list[tuple[int, http.client.HTTPMessage, bytes]]:
     recorded = _Recorded(data)
-    responses = []
+    responses: list[tuple[int, http.client.HTTPMessage, bytes]] = []
     for _ in range(count):
         # _Recorded has the one socket method HTTPResponse uses (makefile).
-        response = http.client.HTTPResponse(recorded)  # type: ignore[arg-type]
+        response = http.client.HTTPResponse(cast(socket.socket, recorded))
         response.begin()
         responses.append((response.status, response.headers, response.read()))
     assert recorded.makefile("rb").read() == b"", "bytes after the last response"

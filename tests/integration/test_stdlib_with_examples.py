@@ -33,7 +33,7 @@ def threaded() -> Iterator[ThreadedServer]:
 
 def test_http_client_reuses_one_connection_to_the_threaded_example(threaded: ThreadedServer) -> None:
     conn = http.client.HTTPConnection(threaded.host, threaded.port, timeout=TIMEOUT)
-    local_ports = set()
+    local_ports: set[int] = set()
     try:
         for _ in range(3):
             conn.request("GET", "/hello")

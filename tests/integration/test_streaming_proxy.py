@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 
 import pytest
@@ -109,7 +109,7 @@ class Upstream:
             self._threads.append(thread)
 
     @contextmanager
-    def running(self) -> Iterator[Upstream]:
+    def running(self) -> Generator[Upstream, None, None]:
         acceptor = threading.Thread(target=self._accept, daemon=True)
         acceptor.start()
         try:
@@ -124,7 +124,7 @@ class Upstream:
 
 
 @contextmanager
-def proxy_to(upstream_port: int) -> Iterator[int]:
+def proxy_to(upstream_port: int) -> Generator[int, None, None]:
     """Run StreamingProxy on an event loop in a background thread; yield its port."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -141,7 +141,7 @@ def proxy_to(upstream_port: int) -> Iterator[int]:
 
 
 @contextmanager
-def client_to(port: int) -> Iterator[Wire]:
+def client_to(port: int) -> Generator[Wire, None, None]:
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
         yield Wire(sock, h11typed.CLIENT)
 
@@ -263,7 +263,7 @@ def test_client_connection_is_kept_alive_across_requests() -> None:
         wire.send(h11typed.Response(status_code=200, headers=[(b"Content-Length", str(len(body)).encode())]))
         wire.send(h11typed.Data(data=body), h11typed.EndOfMessage())
 
-    bodies = []
+    bodies: list[bytes] = []
     with Upstream(upstream).running() as up, proxy_to(up.port) as port, client_to(port) as client:
         for target in (b"/one", b"/two"):
             client.send(get(target), h11typed.EndOfMessage())

@@ -35,11 +35,13 @@ class ConversationRun:
     order; ``states`` both sides' view of (client, server) after each cycle.
     """
 
-    client_writes: list[bytes | None] = field(default_factory=list)
-    server_writes: list[bytes | None] = field(default_factory=list)
-    server_got: list[Neutral] = field(default_factory=list)
-    client_got: list[Neutral] = field(default_factory=list)
-    states: list[tuple[tuple[str, str], tuple[str, str]]] = field(default_factory=list)
+    client_writes: list[bytes | None] = field(default_factory=list[bytes | None])
+    server_writes: list[bytes | None] = field(default_factory=list[bytes | None])
+    server_got: list[Neutral] = field(default_factory=list[Neutral])
+    client_got: list[Neutral] = field(default_factory=list[Neutral])
+    states: list[tuple[tuple[str, str], tuple[str, str]]] = field(
+        default_factory=list[tuple[tuple[str, str], tuple[str, str]]]
+    )
 
 
 def run_conversation(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from types import ModuleType
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from h11typed import (
     ConnectionClosed,
@@ -36,11 +36,13 @@ Neutral = tuple[Any, ...]
 def neutral_value(value: object) -> object:
     """bytes-likes become bytes, Headers a tuple of (bytes, bytes); others stay."""
     if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value)
+        # isinstance leaves the memoryview's item type unknown to pyright.
+        return bytes(cast("bytes | bytearray | memoryview[int]", value))
     if isinstance(value, bool | int):
         return value
     if isinstance(value, Iterable):
-        return tuple((bytes(n), bytes(v)) for n, v in value)
+        pairs = cast("Iterable[tuple[bytes, bytes]]", value)
+        return tuple((bytes(n), bytes(v)) for n, v in pairs)
     return value
 
 

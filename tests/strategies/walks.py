@@ -86,7 +86,8 @@ class Walk:
     def view(self, of_role: str) -> str:
         """The peer's view of ``of_role``'s state (first library)."""
         peer = self.conns["SERVER" if of_role == "CLIENT" else "CLIENT"]
-        return dict(zip(("CLIENT", "SERVER"), state_names(peer), strict=True))[of_role]
+        views: dict[str, str] = dict(zip(("CLIENT", "SERVER"), state_names(peer), strict=True))
+        return views[of_role]
 
     def actions(self) -> list[str]:
         """The steps that are legal now."""

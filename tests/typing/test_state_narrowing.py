@@ -1,10 +1,9 @@
-"""Typing contract of roles and states: Literal types that mypy can narrow.
+"""Typing contract of roles and states: Literal types that a checker can narrow.
 
 This is why h11typed's states are Literal str constants rather than h11's
-sentinel classes: a checker can prove a dispatch over them exhaustive.
-Checked by `mypy --strict tests/typing`; never executed.
-
-Spec: h11-behaviour.md section 2 (the deliberate difference) and section 14.
+sentinel classes: a checker can prove a dispatch over them exhaustive (the docs'
+"Roles and states" in api.rst, and the difference listed in migrating.rst).
+Checked by mypy --strict and pyright strict (scripts/test.sh); never executed.
 """
 
 from __future__ import annotations
@@ -41,11 +40,11 @@ def each_constant_has_its_own_literal_type() -> None:
 
 
 def a_misspelt_state_is_not_a_state() -> None:
-    _state: State = "IDEL"  # type: ignore[assignment]
+    _state: State = "IDEL"  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
 
 
 def a_state_is_not_a_role() -> None:
-    _role: Role = h11typed.IDLE  # type: ignore[assignment]
+    _role: Role = h11typed.IDLE  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
 
 
 def equality_with_a_literal_narrows_a_state(conn: Connection) -> None:
