@@ -47,7 +47,7 @@ quietly "install requirements/fuzz.txt into $venv" "$venv/bin/python" -m pip ins
 # The compiled wheel: dist/'s if no build input is newer than it, else a fresh one.
 wheel=""
 shopt -s nullglob
-wheels=(dist/h11typed-*-cp*.whl)
+wheels=(dist/h11typed-*-cp311-*.whl)  # the 3.11 wheel (scripts/test.sh builds one per Python)
 shopt -u nullglob
 if [ ${#wheels[@]} -eq 1 ] && [ -z "$(find src/h11typed setup.py pyproject.toml mypy.ini -newer "${wheels[0]}" -print -quit)" ]; then
     wheel=${wheels[0]}
@@ -55,7 +55,7 @@ else
     # Build from a copy: setuptools builds in-tree (build/, *.egg-info), and the
     # checkout may be in use by other builds.
     tree=$(mktemp -d -t h11typed-fuzz-build.XXXXXX)
-    cp -r pyproject.toml setup.py README.md MANIFEST.in mypy.ini src "$tree/"
+    cp -r pyproject.toml setup.py README.md LICENSE MANIFEST.in mypy.ini src "$tree/"
     [ -d stubs ] && cp -r stubs "$tree/"
     rm -rf "$tree"/src/*.egg-info "$tree"/build
     H11TYPED_COMPILE=1 quietly "build the compiled wheel" \

@@ -71,7 +71,7 @@ fi
 # -fwrapv a signed overflow is reported instead of wrapping.
 sanitizers=address,undefined,fuzzer-no-link
 tree=$(mktemp -d -t h11typed-sanitize-build.XXXXXX)
-cp -r pyproject.toml setup.py README.md MANIFEST.in mypy.ini src "$tree/"
+cp -r pyproject.toml setup.py README.md LICENSE MANIFEST.in mypy.ini src "$tree/"
 [ -d stubs ] && cp -r stubs "$tree/"
 rm -rf "$tree"/src/*.egg-info "$tree"/build
 (
