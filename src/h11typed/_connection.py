@@ -261,7 +261,7 @@ class Connection:
                 return PAUSED
             if their_state == S_MIGHT_SWITCH_PROTOCOL or their_state == S_SWITCHED_PROTOCOL:
                 return PAUSED
-            event: Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed | None
+            event: Event | None
             if their_state == S_SEND_BODY:
                 event = self._body_reader.read(buf)
             elif their_state == S_IDLE or their_state == S_SEND_RESPONSE:
@@ -288,7 +288,9 @@ class Connection:
                         raise RemoteProtocolError("peer unexpectedly closed connection")
                     return NEED_DATA
             self._process_event(not self._we_are_client, event)
-            return event
+            # (Typed Event inside: compiled, every assignment to a union-typed local is
+            # checked member by member; here only the way out is.)
+            return cast(NextEventResult, event)
         except BaseException as exc:
             cstate.process_error(not self._we_are_client)
             if isinstance(exc, LocalProtocolError):
