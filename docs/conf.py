@@ -65,6 +65,7 @@ autodoc_class_signature = "mixed"
 autodoc_type_aliases = {
     "BytesInput": "~h11typed._headers.BytesInput",
     "HeaderInput": "~h11typed._headers.HeaderInput",
+    "NextEventResult": "~h11typed.NextEventResult",
     "Role": "~h11typed._state.Role",
     "State": "~h11typed._state.State",
 }

@@ -9,9 +9,17 @@ machine and records what the event means for the connection: the body framing (R
 
 from __future__ import annotations
 
-from typing import Any, Final, cast, overload
+from typing import Any, Final, TypeAlias, cast, overload
 
-from ._events import ConnectionClosed, Data, EndOfMessage, Event, InformationalResponse, Request, Response
+from ._events import (
+    ConnectionClosed,
+    Data,
+    EndOfMessage,
+    Event,
+    InformationalResponse,
+    Request,
+    Response,
+)
 from ._headers import get_comma_header, set_comma_header
 from ._readers import (
     BodyReader,
@@ -49,10 +57,16 @@ from ._state import (
 from ._util import NEED_DATA, PAUSED, LocalProtocolError, RemoteProtocolError, as_remote_protocol_error
 from ._writers import BodyWriter, ChunkedWriter, ContentLengthWriter, Http10Writer, write_request, write_response
 
-__all__ = ["DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", "NEED_DATA", "PAUSED", "Connection"]
+__all__ = ["DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", "NEED_DATA", "PAUSED", "Connection", "NextEventResult"]
+
+# What next_event() returns. A closed union of final classes, not the open base Event,
+# so a type checker narrows `is NEED_DATA` and proves a `match` over the events exhaustive.
+NextEventResult: TypeAlias = (
+    Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed | type[NEED_DATA] | type[PAUSED]
+)
 
 # The largest head (or other incomplete event) we buffer while waiting for its end.
-DEFAULT_MAX_INCOMPLETE_EVENT_SIZE: Final = 16 * 1024
+DEFAULT_MAX_INCOMPLETE_EVENT_SIZE: Final[int] = 16 * 1024
 
 _HTTP_1_1: Final = b"1.1"
 _HEAD: Final = b"HEAD"
@@ -230,7 +244,7 @@ class Connection:
         else:
             self._receive_buffer_closed = True
 
-    def next_event(self) -> Event | type[NEED_DATA] | type[PAUSED]:
+    def next_event(self) -> NextEventResult:
         """The next event from the peer, or NEED_DATA, or PAUSED.
 
         Raises RemoteProtocolError if the peer broke the protocol; their state is then
@@ -247,7 +261,7 @@ class Connection:
                 return PAUSED
             if their_state == S_MIGHT_SWITCH_PROTOCOL or their_state == S_SWITCHED_PROTOCOL:
                 return PAUSED
-            event: Event | None
+            event: Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed | None
             if their_state == S_SEND_BODY:
                 event = self._body_reader.read(buf)
             elif their_state == S_IDLE or their_state == S_SEND_RESPONSE:
@@ -369,13 +383,8 @@ class Connection:
             headers = set_comma_header(headers, b"connection", sorted(options))
         if headers is response.headers:
             return response
-        return Response.__new__(
-            Response,
-            headers=headers,
-            status_code=response.status_code,
-            http_version=response.http_version,
-            reason=response.reason,
-            _parsed=True,
+        return Response(
+            headers=headers, status_code=response.status_code, http_version=response.http_version, reason=response.reason
         )
 
     # ---- the one place events take effect ---------------------------------------

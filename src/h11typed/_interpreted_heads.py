@@ -40,7 +40,7 @@ _SPECIAL_NAMES: Final = frozenset(
 def quick_fields(data: bytes, pos: int, max_fields: int) -> tuple[Headers, int] | None:
     """The header section at ``pos`` and the offset after its blank line, or None."""
     headers = Headers([])
-    fields = headers._fields
+    fields = headers._fields  # pyright: ignore[reportPrivateUsage]
     match = _FIELD_LINE.match
     p = pos
     while True:

@@ -4,7 +4,7 @@ A head (request line or status line, then header lines, then a blank line; RFC 9
 §2.1) is parsed in one pass over ``bytes`` with native indices and lookup tables: every
 byte is validated as it is found, header values are sliced out once, the framing and
 connection headers are recognised on the way, and the event is built with
-``_parsed=True`` so nothing is checked twice.
+trusted ``Headers`` so no field is checked twice.
 
 The parse is optimistic: it does not first search for the head's end. If it runs out of
 bytes, the head is incomplete, and from then on the buffer's incremental search for the
@@ -49,7 +49,6 @@ from ._events import (
     EMPTY_HEADERS,
     Data,
     EndOfMessage,
-    Event,
     InformationalResponse,
     Request,
     Response,
@@ -145,7 +144,7 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
     obs-fold continuation line is met (the caller unfolds and parses again). With
     ``max_fields`` >= 0, the first byte of one field more than that raises (hint 431).
     """
-    field_list = headers._fields
+    field_list = headers._fields  # pyright: ignore[reportPrivateUsage]
     n: i64 = len(data)
     p: i64 = pos
     fields = 0
@@ -279,8 +278,8 @@ def _unfold(data: bytes, start: int, end: int) -> bytes:
 
 def _parse_folded_section(data: bytes, pos: int, headers: Headers, head_end: int, max_fields: int) -> None:
     # Start the section again from scratch, this time with the folds joined.
-    headers._fields.clear()
-    headers._forget_facts()
+    headers._fields.clear()  # pyright: ignore[reportPrivateUsage]
+    headers._forget_facts()  # pyright: ignore[reportPrivateUsage]
     unfolded = _unfold(data, pos, head_end)
     if parse_header_section(unfolded, 0, headers, max_fields) != len(unfolded):  # pragma: no cover
         raise LocalProtocolError("malformed header section")
@@ -439,7 +438,7 @@ def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int,
         _wait_or_raise(buf, error, max_size)
         return None
     buf.consume_head(p - start)
-    return Request.__new__(Request, method=method, headers=headers, target=target, http_version=http_version, _parsed=True)
+    return Request(method=method, headers=headers, target=target, http_version=http_version)
 
 
 def _host_ok(value: bytes) -> bool:
@@ -502,17 +501,8 @@ def _parse_response(
         return None
     buf.consume_head(p - start)
     if status_code < 200:
-        return InformationalResponse.__new__(
-            InformationalResponse,
-            headers=headers,
-            status_code=status_code,
-            http_version=http_version,
-            reason=reason,
-            _parsed=True,
-        )
-    return Response.__new__(
-        Response, headers=headers, status_code=status_code, http_version=http_version, reason=reason, _parsed=True
-    )
+        return InformationalResponse(headers=headers, status_code=status_code, http_version=http_version, reason=reason)
+    return Response(headers=headers, status_code=status_code, http_version=http_version, reason=reason)
 
 
 def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMessage | None:
@@ -524,7 +514,7 @@ def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMe
     # line before it was longer and passed the same limit.
     if len(buf) >= 2 and buf.first_byte() == CR and buf.byte_at(1) == LF:
         buf.consume_head(2)
-        return EndOfMessage(headers=EMPTY_HEADERS, _parsed=True)
+        return EndOfMessage()
     if _still_waiting(buf, max_fields, first_line_is_field=True):
         return None
     data = buf.view()
@@ -548,16 +538,16 @@ def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMe
     buf.consume_head(p - start)
     if not headers:
         headers = EMPTY_HEADERS
-    return EndOfMessage(headers=headers, _parsed=True)
+    return EndOfMessage(headers=headers)
 
 
 class BodyReader:
     """Reads one message body; the subclass is chosen by the message's framing."""
 
-    def read(self, buf: ReceiveBuffer) -> Event | None:
+    def read(self, buf: ReceiveBuffer) -> Data | EndOfMessage | None:
         raise NotImplementedError  # pragma: no cover
 
-    def read_eof(self) -> Event:
+    def read_eof(self) -> EndOfMessage:
         """What the peer closing the connection means here (an event, or an error)."""
         raise NotImplementedError  # pragma: no cover
 
@@ -569,10 +559,10 @@ class ContentLengthReader(BodyReader):
         self._length = length
         self._remaining = length
 
-    def read(self, buf: ReceiveBuffer) -> Event | None:
+    def read(self, buf: ReceiveBuffer) -> Data | EndOfMessage | None:
         remaining = self._remaining
         if remaining == 0:
-            return EndOfMessage(headers=EMPTY_HEADERS, _parsed=True)
+            return EndOfMessage()
         available = len(buf)
         if available == 0:
             return None
@@ -580,7 +570,7 @@ class ContentLengthReader(BodyReader):
         self._remaining = remaining - count
         return Data(buf.take(count))
 
-    def read_eof(self) -> Event:
+    def read_eof(self) -> EndOfMessage:
         raise LocalProtocolError(
             "peer closed connection without sending complete message body: "
             f"received {self._length - self._remaining} bytes, expected {self._length}"
@@ -604,7 +594,7 @@ class ChunkedReader(BodyReader):
         self._remaining = 0  # bytes of the current chunk still to come
         self._chunk_start = False  # the next Data is the first of its chunk
 
-    def read(self, buf: ReceiveBuffer) -> Event | None:
+    def read(self, buf: ReceiveBuffer) -> Data | EndOfMessage | None:
         while True:
             part = self._part
             if part == _CHUNK_DATA:
@@ -650,7 +640,7 @@ class ChunkedReader(BodyReader):
                 buf.consume(1)
                 self._part = _CHUNK_LF if part == _CHUNK_CR else _CHUNK_SIZE_LINE
 
-    def read_eof(self) -> Event:
+    def read_eof(self) -> EndOfMessage:
         raise LocalProtocolError(
             "peer closed connection without sending complete message body: incomplete chunked read"
         )
@@ -731,10 +721,10 @@ def _skip_quoted_string(data: bytes, p: i64, end: i64) -> i64:
 class Http10Reader(BodyReader):
     """A body that runs until the peer closes the connection (RFC 9112 §6.3, item 8)."""
 
-    def read(self, buf: ReceiveBuffer) -> Event | None:
+    def read(self, buf: ReceiveBuffer) -> Data | EndOfMessage | None:
         if not buf:
             return None
         return Data(buf.take_all())
 
-    def read_eof(self) -> Event:
-        return EndOfMessage(headers=EMPTY_HEADERS, _parsed=True)
+    def read_eof(self) -> EndOfMessage:
+        return EndOfMessage()

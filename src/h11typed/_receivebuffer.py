@@ -53,8 +53,8 @@ class ReceiveBuffer:
         self._snapshot_ok = False
         self._start = 0
         # Absolute offsets before which no head end / no CRLF can start.
-        self._head_scan = 0
-        self._line_scan = 0
+        self._head_scan: int = 0
+        self._line_scan: int = 0
         # Set when a parse found the head incomplete: until its end is seen, wait.
         self.awaiting_head_end = False
         # Field lines of the current head seen by find_head_end() (for max_header_count),

@@ -8,7 +8,7 @@ metaclass, exactly as with h11.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast, final
 
 
 class ProtocolError(Exception):
@@ -43,7 +43,7 @@ def as_remote_protocol_error(exc: LocalProtocolError) -> RemoteProtocolError:
     """
     relabelled: Any = exc
     relabelled.__class__ = RemoteProtocolError
-    return relabelled  # type: ignore[no-any-return]
+    return cast(RemoteProtocolError, relabelled)
 
 
 class _SentinelType(type):
@@ -55,16 +55,18 @@ class _SentinelType(type):
 
     def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> _SentinelType:
         cls = type.__new__(mcls, name, bases, namespace)
-        cls.__class__ = cls  # type: ignore[assignment]  # now type(cls) is cls
+        cls.__class__ = cls  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]  # now type(cls) is cls
         return cls
 
     def __repr__(cls) -> str:
         return cls.__name__
 
 
+@final
 class NEED_DATA(_SentinelType, metaclass=_SentinelType):
     """Returned by next_event(): more bytes are needed before the next event."""
 
 
+@final
 class PAUSED(_SentinelType, metaclass=_SentinelType):
     """Returned by next_event(): nothing more until start_next_cycle() (or ever, after a switch)."""

@@ -1,12 +1,12 @@
-"""Typing contract of the public API: what mypy --strict infers in consumer code.
+"""Typing contract of the public API: what mypy --strict and pyright strict infer.
 
-Checked by `mypy --strict tests/typing`; never executed (pytest must not
-collect this directory, and no function here is called). Each function pins
-one fact with `assert_type`, or with a `# type: ignore[code]` that mypy's
-`warn_unused_ignores` (part of --strict) turns into a failure if the error
-ever stops happening.
-
-Spec: h11-behaviour.md section 14; checklist item 94.
+Checked by both checkers (scripts/test.sh); never executed (pytest does not collect
+this directory, and no function here is called). Each function pins one fact with
+`assert_type`, or is a negative case: a call that must stay an error, marked with
+`# type: ignore[code]` for mypy and `# pyright: ignore[rule]` for pyright. mypy's
+`warn_unused_ignores` and pyright's `reportUnnecessaryTypeIgnoreComment` fail the run
+if the error ever goes away (pyright is told to ignore `# type: ignore` comments, so
+each checker answers for its own).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any, assert_type
 import h11typed
 from h11typed import (
     NEED_DATA,
+    NextEventResult,
     PAUSED,
     Connection,
     ConnectionClosed,
@@ -40,16 +41,34 @@ HOST = [(b"Host", b"example.com")]
 # --- Connection.next_event ---------------------------------------------------
 
 
-def next_event_returns_an_event_or_a_flow_sentinel(conn: Connection) -> None:
-    assert_type(conn.next_event(), Event | type[NEED_DATA] | type[PAUSED])
+def next_event_returns_a_closed_union_of_events_and_flow_sentinels(conn: Connection) -> None:
+    assert_type(conn.next_event(), NextEventResult)
+    assert_type(
+        conn.next_event(),
+        Request
+        | InformationalResponse
+        | Response
+        | Data
+        | EndOfMessage
+        | ConnectionClosed
+        | type[NEED_DATA]
+        | type[PAUSED],
+    )
 
 
 def isinstance_event_separates_events_from_flow_sentinels(conn: Connection) -> None:
     event = conn.next_event()
     if isinstance(event, Event):
-        assert_type(event, Event)
+        assert_type(event, Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed)
     else:
         assert_type(event, type[NEED_DATA] | type[PAUSED])
+
+
+def comparing_with_a_sentinel_by_identity_removes_it(conn: Connection) -> None:
+    event = conn.next_event()
+    if event is NEED_DATA or event is PAUSED:
+        return
+    assert_type(event, Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed)
 
 
 def isinstance_narrows_an_event_to_its_class(conn: Connection) -> None:
@@ -97,7 +116,7 @@ def send_of_an_event_of_unknown_class_returns_optional_bytes(
 
 
 def send_refuses_raw_bytes(conn: Connection) -> None:
-    conn.send(b"GET / HTTP/1.1\r\n\r\n")  # type: ignore[call-overload]
+    conn.send(b"GET / HTTP/1.1\r\n\r\n")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
 
 
 def send_with_data_passthrough_returns_an_optional_list(conn: Connection) -> None:
@@ -110,7 +129,7 @@ def send_with_data_passthrough_returns_an_optional_list(conn: Connection) -> Non
 
 def send_with_data_passthrough_result_may_be_none(conn: Connection) -> None:
     pieces = conn.send_with_data_passthrough(ConnectionClosed())
-    pieces[0]  # type: ignore[index]
+    pieces[0]  # type: ignore[index]  # pyright: ignore[reportOptionalSubscript]
 
 
 # --- Connection attributes ---------------------------------------------------
@@ -122,7 +141,7 @@ def connection_accepts_the_role_constants() -> None:
 
 
 def connection_refuses_a_str_that_is_not_a_role() -> None:
-    Connection(our_role="potato")  # type: ignore[arg-type]
+    Connection(our_role="potato")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
 def roles_are_typed_as_role(conn: Connection) -> None:
@@ -166,8 +185,7 @@ def cycle_methods_return_none(conn: Connection) -> None:
 
 
 def default_max_incomplete_event_size_is_an_int() -> None:
-    size: int = DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
-    assert_type(size, int)
+    assert_type(DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, int)
 
 
 # --- event constructors and fields ------------------------------------------
@@ -179,18 +197,33 @@ def request_accepts_bytes_like_and_str_fields() -> None:
     Request(method=bytearray(b"GET"), target=memoryview(b"/"), headers=HOST)
 
 
-# The constructors of Request and the responses are overloaded (see Request.__new__), so
-# a wrong call is reported as call-overload where h11 reports call-arg or arg-type.
+# A wrong call gets the error codes it gets with h11's plain signatures.
 def request_constructor_is_keyword_only() -> None:
-    Request(b"GET", HOST, b"/")  # type: ignore[call-overload]
+    Request(b"GET", HOST, b"/")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
 
 
 def request_constructor_needs_method_headers_and_target() -> None:
-    Request(method=b"GET", target=b"/")  # type: ignore[call-overload]
+    Request(method=b"GET", target=b"/")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
 
 
 def response_constructor_needs_a_status_code() -> None:
-    Response(headers=[])  # type: ignore[call-overload]
+    Response(headers=[])  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+
+
+def constructors_have_no_private_parameter() -> None:
+    EndOfMessage(headers=[], _parsed=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+
+
+def request_method_must_be_bytes_like_or_str() -> None:
+    Request(method=1, target=b"/", headers=HOST)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+def headers_must_be_pairs() -> None:
+    Response(status_code=200, headers=[b"Host: a"])  # type: ignore[list-item]  # pyright: ignore[reportArgumentType]
+
+
+def data_is_not_bytes_where_bytes_are_expected(conn: Connection) -> None:
+    conn.receive_data(Data(data=b"body"))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
 def constructors_return_their_own_class() -> None:
@@ -209,7 +242,7 @@ def status_code_accepts_an_int_enum() -> None:
 
 
 def status_code_refuses_a_str() -> None:
-    Response(status_code="200", headers=[])  # type: ignore[call-overload]
+    Response(status_code="200", headers=[])  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
 def data_accepts_positional_arguments() -> None:
@@ -248,7 +281,7 @@ def end_of_message_trailers_are_headers(end: EndOfMessage) -> None:
 
 
 def event_fields_are_read_only(request: Request) -> None:
-    request.method = b"POST"  # type: ignore[misc]
+    request.method = b"POST"  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
 
 
 # --- Headers ----------------------------------------------------------------
@@ -291,7 +324,6 @@ def error_constructors_take_a_message_and_an_optional_hint() -> None:
 
 
 def package_metadata_has_its_types() -> None:
-    version: str = h11typed.__version__
-    product: str = h11typed.PRODUCT_ID
-    compiled: bool = h11typed.COMPILED
-    assert_type((version, product, compiled), tuple[str, str, bool])
+    def takes(version: str, product: str, compiled: bool) -> None: ...
+
+    takes(h11typed.__version__, h11typed.PRODUCT_ID, h11typed.COMPILED)

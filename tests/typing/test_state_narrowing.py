@@ -41,11 +41,11 @@ def each_constant_has_its_own_literal_type() -> None:
 
 
 def a_misspelt_state_is_not_a_state() -> None:
-    _state: State = "IDEL"  # type: ignore[assignment]
+    _state: State = "IDEL"  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
 
 
 def a_state_is_not_a_role() -> None:
-    _role: Role = h11typed.IDLE  # type: ignore[assignment]
+    _role: Role = h11typed.IDLE  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
 
 
 def equality_with_a_literal_narrows_a_state(conn: Connection) -> None:
