@@ -21,6 +21,7 @@ from ._events import (
     Response,
 )
 from ._headers import get_comma_header, set_comma_header
+from ._limits import check_event_size
 from ._readers import (
     BodyReader,
     ChunkedReader,
@@ -28,7 +29,6 @@ from ._readers import (
     Http10Reader,
     read_request_head,
     read_response_head,
-    too_large,
 )
 from ._receivebuffer import ReceiveBuffer
 from ._state import (
@@ -281,9 +281,8 @@ class Connection:
                     else:
                         event = ConnectionClosed()
                 else:
-                    if len(buf) > self._max_incomplete_event_size:
-                        # Waiting for the rest of a head or line that is already too long.
-                        raise too_large(self._max_incomplete_event_size)
+                    # Waiting for the rest of a head or line that may already be too long.
+                    check_event_size(len(buf), self._max_incomplete_event_size)
                     if self._receive_buffer_closed:
                         raise RemoteProtocolError("peer unexpectedly closed connection")
                     return NEED_DATA
