@@ -306,7 +306,13 @@ def _head_complete(buf: ReceiveBuffer) -> bool:
     return buf.find_head_end() >= 0
 
 
-def _still_waiting(buf: ReceiveBuffer, max_fields: int, first_line_is_field: bool = False) -> bool:
+# How many field lines the buffer's line count (which counts line ends) misses: none
+# when a start line comes first; the first one of a trailer section.
+_AFTER_START_LINE: Final = 0
+_TRAILER_SECTION: Final = 1
+
+
+def _still_waiting(buf: ReceiveBuffer, max_fields: int, uncounted_lines: i64 = _AFTER_START_LINE) -> bool:
     """Whether an incomplete head is still known to be incomplete, so not worth parsing.
 
     Parsing is tried again once the head's end has arrived, or once (if a field limit
@@ -315,8 +321,7 @@ def _still_waiting(buf: ReceiveBuffer, max_fields: int, first_line_is_field: boo
     """
     if not buf.awaiting_head_end or _head_complete(buf):
         return False
-    # (The buffer counts lines after a line end; a trailer section's first line has none.)
-    field_lines = buf.field_lines + 1 if first_line_is_field else buf.field_lines
+    field_lines = buf.field_lines + uncounted_lines
     if over_field_limit(field_lines, max_fields) and not buf.field_count_checked:
         buf.field_count_checked = True
         return False
@@ -487,7 +492,7 @@ def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMe
     if len(buf) >= 2 and buf.first_byte() == CR and buf.byte_at(1) == LF:
         buf.consume_head(2)
         return EndOfMessage()
-    if _still_waiting(buf, max_fields, first_line_is_field=True):
+    if _still_waiting(buf, max_fields, _TRAILER_SECTION):
         return None
     data = buf.view()
     start: i64 = buf.start
