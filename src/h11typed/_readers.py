@@ -321,10 +321,11 @@ def _still_waiting(buf: ReceiveBuffer, max_fields: int, uncounted_lines: i64 = _
     """
     if not buf.awaiting_head_end or _head_complete(buf):
         return False
-    field_lines = buf.field_lines + uncounted_lines
-    if over_field_limit(field_lines, max_fields) and not buf.field_count_checked:
-        buf.field_count_checked = True
-        return False
+    # (This runs once per received byte of a trickled head: the call only with a limit.)
+    if max_fields >= 0 and not buf.field_count_checked:
+        if over_field_limit(buf.field_lines + uncounted_lines, max_fields):
+            buf.field_count_checked = True
+            return False
     return True
 
 
