@@ -21,6 +21,7 @@ from ._events import (
     Response,
 )
 from ._headers import get_comma_header, set_comma_header
+from ._limits import check_event_size
 from ._readers import (
     BodyReader,
     ChunkedReader,
@@ -28,7 +29,6 @@ from ._readers import (
     Http10Reader,
     read_request_head,
     read_response_head,
-    too_large,
 )
 from ._receivebuffer import ReceiveBuffer
 from ._state import (
@@ -281,9 +281,8 @@ class Connection:
                     else:
                         event = ConnectionClosed()
                 else:
-                    if len(buf) > self._max_incomplete_event_size:
-                        # Waiting for the rest of a head or line that is already too long.
-                        raise too_large(self._max_incomplete_event_size)
+                    # Waiting for the rest of a head or line that may already be too long.
+                    check_event_size(len(buf), self._max_incomplete_event_size)
                     if self._receive_buffer_closed:
                         raise RemoteProtocolError("peer unexpectedly closed connection")
                     return NEED_DATA
@@ -391,6 +390,41 @@ class Connection:
 
     # ---- the one place events take effect ---------------------------------------
 
+    def _process_request(self, sender_is_client: bool, from_peer: bool, request: Request) -> int:
+        """_process_event for a Request; returns its body framing (RFC 9112 §6.3)."""
+        cstate = self._cstate
+        if sender_is_client:
+            if request.method == _CONNECT:
+                cstate.process_connect_proposal()
+            if request.headers.upgrade:
+                cstate.process_upgrade_proposal()
+        cstate.process_event(sender_is_client, E_REQUEST)
+        self._request_method = request.method
+        if from_peer:
+            self.their_http_version = request.http_version
+        framing = body_framing(request.method, request)
+        if not _keeps_alive(request, framing):
+            cstate.process_keep_alive_disabled()
+        # RFC 9110 §10.1.1: only HTTP/1.1 (and later) clients can expect 100-continue.
+        if request.headers.expect_100_continue and request.http_version >= _HTTP_1_1:
+            self.client_is_waiting_for_100_continue = True
+        return framing
+
+    def _process_response(self, sender_is_client: bool, from_peer: bool, response: Response) -> int:
+        """_process_event for a final Response; returns its body framing (RFC 9112 §6.3)."""
+        cstate = self._cstate
+        kind = E_RESPONSE
+        if not sender_is_client and cstate.connect_proposed and 200 <= response.status_code < 300:
+            kind = E_ACCEPT_CONNECT
+        cstate.process_event(sender_is_client, kind)
+        if from_peer:
+            self.their_http_version = response.http_version
+        framing = body_framing(self._request_method, response)
+        if not _keeps_alive(response, framing):
+            cstate.process_keep_alive_disabled()
+        self.client_is_waiting_for_100_continue = False
+        return framing
+
     def _process_event(self, sender_is_client: bool, event: Event) -> None:
         cstate = self._cstate
         old_client = cstate.client
@@ -408,34 +442,9 @@ class Connection:
             if sender_is_client:
                 self.client_is_waiting_for_100_continue = False
         elif event_type is Request:
-            request = cast(Request, event)
-            if sender_is_client:
-                if request.method == _CONNECT:
-                    cstate.process_client_switch_proposal(True)
-                if request.headers.upgrade:
-                    cstate.process_client_switch_proposal(False)
-            cstate.process_event(sender_is_client, E_REQUEST)
-            self._request_method = request.method
-            if from_peer:
-                self.their_http_version = request.http_version
-            framing = body_framing(request.method, request)
-            if not _keeps_alive(request, framing):
-                cstate.process_keep_alive_disabled()
-            # RFC 9110 §10.1.1: only HTTP/1.1 (and later) clients can expect 100-continue.
-            if request.headers.expect_100_continue and request.http_version >= _HTTP_1_1:
-                self.client_is_waiting_for_100_continue = True
+            framing = self._process_request(sender_is_client, from_peer, cast(Request, event))
         elif event_type is Response:
-            response = cast(Response, event)
-            kind = E_RESPONSE
-            if not sender_is_client and cstate.connect_proposed and 200 <= response.status_code < 300:
-                kind = E_ACCEPT_CONNECT
-            cstate.process_event(sender_is_client, kind)
-            if from_peer:
-                self.their_http_version = response.http_version
-            framing = body_framing(self._request_method, response)
-            if not _keeps_alive(response, framing):
-                cstate.process_keep_alive_disabled()
-            self.client_is_waiting_for_100_continue = False
+            framing = self._process_response(sender_is_client, from_peer, cast(Response, event))
         elif event_type is InformationalResponse:
             informational = cast(InformationalResponse, event)
             kind = E_INFORMATIONAL_RESPONSE

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, SupportsIndex, final
 
-from ._abnf import is_request_target, is_token
+from ._abnf import is_host, is_request_target, is_token
 from ._headers import BytesInput, HeaderInput, Headers, bytesify, normalize_and_validate
 from ._util import LocalProtocolError
 
@@ -88,6 +88,17 @@ def check_host_count(host_count: int, http_version: bytes) -> None:
         raise LocalProtocolError("Missing mandatory Host: header (RFC 9112 §3.2)")
     if host_count > 1:
         raise LocalProtocolError("Found multiple Host: headers (RFC 9112 §3.2)")
+
+
+def check_received_host(headers: Headers, http_version: bytes) -> None:
+    """The Host rule for a received request (RFC 9112 §3.2), in full.
+
+    The count, as for a request being sent; and a server MUST answer 400 to a Host
+    field with an invalid value. (A sent request's Host value is not checked, as in h11.)
+    """
+    check_host_count(headers.host_count, http_version)
+    if headers.host_count and not is_host(headers.host):
+        raise LocalProtocolError(f"invalid Host header value: {headers.host!r}")
 
 
 def _rebuild_request(method: bytes, headers: Headers, target: bytes, http_version: bytes) -> Request:

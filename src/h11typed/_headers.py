@@ -36,6 +36,10 @@ _HOST: Final = b"host"
 _KEEP_ALIVE: Final = b"keep-alive"
 _CLOSE: Final = b"close"
 _100_CONTINUE: Final = b"100-continue"
+# The one list of names whose values carry framing or connection facts: the fields
+# add_header normalises and note_special_header records (RFC 9112 §3.2, §6, §9.3; RFC 9110
+# §7.8, §10.1.1). Any other field is stored as it comes.
+FACT_NAMES: Final = frozenset([_HOST, _CONTENT_LENGTH, _TRANSFER_ENCODING, _CONNECTION, _EXPECT, _UPGRADE])
 
 
 def bytesify(value: BytesInput) -> bytes:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from ._abnf import RE_FIELD_BYTE, RE_REG_NAME_BYTE, RE_TCHAR, RE_VCHAR
-from ._headers import Headers, add_header
+from ._abnf import RE_FIELD_BYTE, RE_TCHAR, RE_VCHAR
+from ._headers import FACT_NAMES, Headers, add_header
+from ._limits import over_field_limit
 from ._util import LocalProtocolError
 
 # A field line (RFC 9112 §5) as ``_readers.parse_header_section`` accepts it: no space
@@ -29,12 +30,6 @@ _FIELD_LINE: Final = re.compile(RE_TCHAR + b"+:(" + RE_FIELD_BYTE + rb"*)\r?\n")
 _REQUEST_LINE: Final = re.compile(b"(" + RE_TCHAR + b"+) (" + RE_VCHAR + rb"+) HTTP/([0-9]\.[0-9])\r?\n")
 # status-line (RFC 9112 §4), with h11's optional reason: "HTTP/1.1 200" is accepted.
 _STATUS_LINE: Final = re.compile(rb"HTTP/([0-9]\.[0-9]) ([0-9]{3})(?: (" + RE_FIELD_BYTE + rb"*))?\r?\n")
-# The usual Host value: a reg-name and an optional port (RFC 3986 §3.2.2-3.2.3).
-_REG_NAME_HOST: Final = re.compile(b"(?:" + RE_REG_NAME_BYTE + rb"|%[0-9A-Fa-f]{2})*(?::[0-9]*)?")
-# Names add_header must see (framing and connection facts); others are appended as is.
-_SPECIAL_NAMES: Final = frozenset(
-    [b"host", b"content-length", b"transfer-encoding", b"connection", b"expect", b"upgrade"]
-)
 
 
 def quick_fields(data: bytes, pos: int, max_fields: int) -> tuple[Headers, int] | None:
@@ -49,7 +44,7 @@ def quick_fields(data: bytes, pos: int, max_fields: int) -> tuple[Headers, int] 
             break
         raw_name = data[p : line.start(1) - 1]
         name = raw_name.lower()
-        if name in _SPECIAL_NAMES:
+        if name in FACT_NAMES:
             try:
                 add_header(fields, raw_name, name, line[1].strip(b" \t"), headers)
             except LocalProtocolError:
@@ -57,7 +52,7 @@ def quick_fields(data: bytes, pos: int, max_fields: int) -> tuple[Headers, int] 
         else:
             fields += (raw_name, name, line[1].strip(b" \t"))
         p = line.end()
-    if 0 <= max_fields < len(headers):
+    if over_field_limit(len(headers), max_fields):
         return None
     if data.startswith(b"\r\n", p):
         return headers, p + 2
@@ -94,7 +89,3 @@ def quick_response_head(
         return None
     return line[1], status_code, line[3] or b"", section[0], section[1]
 
-
-def is_usual_host(value: bytes) -> bool:
-    """True for a valid Host value of the usual shape; False means "ask ``is_host``"."""
-    return _REG_NAME_HOST.fullmatch(value) is not None

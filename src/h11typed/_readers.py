@@ -42,7 +42,6 @@ from ._abnf import (
     TOKEN_UPPER,
     VALUE_BLANK,
     VALUE_VISIBLE,
-    is_host,
 )
 from ._compiled import COMPILED
 from ._events import (
@@ -52,12 +51,13 @@ from ._events import (
     InformationalResponse,
     Request,
     Response,
-    check_host_count,
+    check_received_host,
 )
 from ._field_names import PACKED_BYTES, slot_of
 from ._field_names import TABLE as KNOWN_NAMES
 from ._headers import Headers, add_header
-from ._interpreted_heads import is_usual_host, quick_fields, quick_request_head, quick_response_head
+from ._interpreted_heads import quick_fields, quick_request_head, quick_response_head
+from ._limits import check_event_size, over_field_limit, too_many_fields
 from ._receivebuffer import ReceiveBuffer
 from ._util import LocalProtocolError
 
@@ -167,7 +167,7 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
         if c == SP or c == HTAB:
             return _FOLDED
         fields += 1
-        if fields > max_fields >= 0:
+        if over_field_limit(fields, max_fields):
             raise too_many_fields(max_fields)
         line_start: i64 = p
         needs_lowering = False
@@ -239,23 +239,6 @@ def _same_bytes(data: bytes, start: i64, end: i64, expected: bytes) -> bool:
     return True
 
 
-def too_many_fields(max_fields: int) -> LocalProtocolError:
-    # 431 Request Header Fields Too Large (RFC 6585 §5); final as soon as it is seen.
-    return LocalProtocolError(f"too many header fields (more than {max_fields})", error_status_hint=431)
-
-
-def too_large(max_size: int) -> LocalProtocolError:
-    """A head, trailer section or chunk-size line longer than max_incomplete_event_size.
-
-    The same error whether the bytes are still arriving or came all at once, so the
-    outcome does not depend on how the stream was split (h11 only limits the former).
-    """
-    return LocalProtocolError(
-        f"Receive buffer too long (a head or line over max_incomplete_event_size={max_size} bytes)",
-        error_status_hint=431,
-    )
-
-
 def _unfold(data: bytes, start: int, end: int) -> bytes:
     """The header lines in ``data[start:end]`` with obs-fold continuations joined.
 
@@ -323,7 +306,13 @@ def _head_complete(buf: ReceiveBuffer) -> bool:
     return buf.find_head_end() >= 0
 
 
-def _still_waiting(buf: ReceiveBuffer, max_fields: int, first_line_is_field: bool = False) -> bool:
+# How many field lines the buffer's line count (which counts line ends) misses: none
+# when a start line comes first; the first one of a trailer section.
+_AFTER_START_LINE: Final = 0
+_TRAILER_SECTION: Final = 1
+
+
+def _still_waiting(buf: ReceiveBuffer, max_fields: int, uncounted_lines: i64 = _AFTER_START_LINE) -> bool:
     """Whether an incomplete head is still known to be incomplete, so not worth parsing.
 
     Parsing is tried again once the head's end has arrived, or once (if a field limit
@@ -332,11 +321,11 @@ def _still_waiting(buf: ReceiveBuffer, max_fields: int, first_line_is_field: boo
     """
     if not buf.awaiting_head_end or _head_complete(buf):
         return False
-    # (The buffer counts lines after a line end; a trailer section's first line has none.)
-    field_lines = buf.field_lines + 1 if first_line_is_field else buf.field_lines
-    if field_lines > max_fields >= 0 and not buf.field_count_checked:
-        buf.field_count_checked = True
-        return False
+    # (This runs once per received byte of a trickled head: the call only with a limit.)
+    if max_fields >= 0 and not buf.field_count_checked:
+        if over_field_limit(buf.field_lines + uncounted_lines, max_fields):
+            buf.field_count_checked = True
+            return False
     return True
 
 
@@ -351,8 +340,7 @@ def _wait_or_raise(buf: ReceiveBuffer, error: LocalProtocolError, max_size: int)
         raise error
     head_end = buf.find_head_end()
     if head_end >= 0:
-        if head_end - buf.start > max_size:
-            raise too_large(max_size)
+        check_event_size(head_end - buf.start, max_size)
         raise error
     buf.awaiting_head_end = True
 
@@ -428,22 +416,13 @@ def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int,
             if p < 0:
                 _incomplete(buf)
                 return None
-        check_host_count(headers.host_count, http_version)
-        # RFC 9112 §3.2: a server MUST answer 400 to a Host field with an invalid value.
-        if headers.host_count and not _host_ok(headers.host):
-            raise LocalProtocolError(f"invalid Host header value: {headers.host!r}")
-        if p - start > max_size:
-            raise too_large(max_size)
+        check_received_host(headers, http_version)
+        check_event_size(p - start, max_size)
     except LocalProtocolError as error:
         _wait_or_raise(buf, error, max_size)
         return None
     buf.consume_head(p - start)
     return Request(method=method, headers=headers, target=target, http_version=http_version)
-
-
-def _host_ok(value: bytes) -> bool:
-    # (The interpreted build first tries a regex: is_host's loop is slow there.)
-    return (not COMPILED and is_usual_host(value)) or is_host(value)
 
 
 def _parse_response(
@@ -494,8 +473,7 @@ def _parse_response(
         if status_code < 100:
             # Well-formed but not a status; as in h11, reported after the header checks.
             raise LocalProtocolError(f"InformationalResponse status_code should be in range [100, 200), not {status_code}")
-        if p - start > max_size:
-            raise too_large(max_size)
+        check_event_size(p - start, max_size)
     except LocalProtocolError as error:
         _wait_or_raise(buf, error, max_size)
         return None
@@ -515,7 +493,7 @@ def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMe
     if len(buf) >= 2 and buf.first_byte() == CR and buf.byte_at(1) == LF:
         buf.consume_head(2)
         return EndOfMessage()
-    if _still_waiting(buf, max_fields, first_line_is_field=True):
+    if _still_waiting(buf, max_fields, _TRAILER_SECTION):
         return None
     data = buf.view()
     start: i64 = buf.start
@@ -530,8 +508,7 @@ def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMe
             if p < 0:
                 _incomplete(buf)
                 return None
-        if p - start > max_size:
-            raise too_large(max_size)
+        check_event_size(p - start, max_size)
     except LocalProtocolError as error:
         _wait_or_raise(buf, error, max_size)
         return None
@@ -614,8 +591,7 @@ class ChunkedReader(BodyReader):
                 line_end = buf.find_crlf()
                 if line_end < 0:
                     return None
-                if line_end - buf.start > self._max_size:
-                    raise too_large(self._max_size)
+                check_event_size(line_end - buf.start, self._max_size)
                 size = _parse_chunk_size(buf.view(), buf.start, line_end)
                 buf.consume(line_end - buf.start)
                 if size == 0:

@@ -203,11 +203,14 @@ class ConnectionState:
         self.keep_alive = False
         self._settle()
 
-    def process_client_switch_proposal(self, connect: bool) -> None:
-        if connect:
-            self.connect_proposed = True
-        else:
-            self.upgrade_proposed = True
+    def process_connect_proposal(self) -> None:
+        """The client sent a CONNECT request (RFC 9110 §9.3.6)."""
+        self.connect_proposed = True
+        self._settle()
+
+    def process_upgrade_proposal(self) -> None:
+        """The client sent a request with Upgrade (RFC 9110 §7.8)."""
+        self.upgrade_proposed = True
         self._settle()
 
     def process_event(self, role_is_client: bool, kind: i64) -> None:
