@@ -77,7 +77,7 @@ class BuildExtWithFallback(build_ext):
         # so the fallback wheel is tagged py3-none-any, not as a platform wheel.
         bdist_wheel = self.distribution.command_obj.get("bdist_wheel")
         if bdist_wheel is not None:
-            setattr(bdist_wheel, "root_is_pure", True)
+            bdist_wheel.root_is_pure = True
 
 
 def _compiled_sources() -> list[str]:

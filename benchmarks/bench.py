@@ -25,8 +25,8 @@ if __name__ == "__main__" and not __package__:
     # Run as a script: make the repository root importable for `benchmarks.*`.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.peers import httptools_cases  # noqa: E402
-from benchmarks.runner import (  # noqa: E402
+from benchmarks.peers import httptools_cases
+from benchmarks.runner import (
     CLOCKS,
     add_clock_and_json_options,
     as_json,
@@ -36,8 +36,8 @@ from benchmarks.runner import (  # noqa: E402
     measure,
     summarise,
 )
-from benchmarks.targets import DEFAULT_PURE_SRC, Target, describe, standard_targets  # noqa: E402
-from benchmarks.workloads import WORKLOAD_ORDER, Case, h11_cases  # noqa: E402
+from benchmarks.targets import DEFAULT_PURE_SRC, Target, describe, standard_targets
+from benchmarks.workloads import WORKLOAD_ORDER, Case, h11_cases
 
 BASELINE = "h11"
 # How each Target.api is driven: h11's API (which also drives h11r), or a peer's own.
@@ -53,14 +53,26 @@ def build_cases(targets: Sequence[Target], workloads: Sequence[str]) -> list[Cas
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="3 short rounds instead of 11")
     parser.add_argument("--rounds", type=int, help="interleaved rounds (default 11, quick 3)")
-    parser.add_argument("--batch-seconds", type=float, help="length of one timed batch (default 0.15, quick 0.04)")
-    parser.add_argument("--only", action="append", metavar="PREFIX", help="workloads starting with PREFIX")
-    parser.add_argument("--pure-src", type=Path, default=DEFAULT_PURE_SRC, help="directory holding h11typed/")
-    parser.add_argument("--no-pure", action="store_true", help="leave out the pure copy of the source")
-    parser.add_argument("--no-peers", action="store_true", help="leave out h11_mypyc, h11r and httptools")
+    parser.add_argument(
+        "--batch-seconds", type=float, help="length of one timed batch (default 0.15, quick 0.04)"
+    )
+    parser.add_argument(
+        "--only", action="append", metavar="PREFIX", help="workloads starting with PREFIX"
+    )
+    parser.add_argument(
+        "--pure-src", type=Path, default=DEFAULT_PURE_SRC, help="directory holding h11typed/"
+    )
+    parser.add_argument(
+        "--no-pure", action="store_true", help="leave out the pure copy of the source"
+    )
+    parser.add_argument(
+        "--no-peers", action="store_true", help="leave out h11_mypyc, h11r and httptools"
+    )
     add_clock_and_json_options(parser)
     return parser.parse_args(argv)
 
@@ -75,12 +87,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     def say(text: str) -> None:
         print(text, flush=True)
 
-    targets = standard_targets(None if args.no_pure else args.pure_src, say, peers=not args.no_peers)
+    targets = standard_targets(
+        None if args.no_pure else args.pure_src, say, peers=not args.no_peers
+    )
     labels = [target.label for target in targets]
     if BASELINE not in labels:
         say(f"error: the baseline {BASELINE} is not importable")
         return 2
-    workloads = [name for name in WORKLOAD_ORDER if not args.only or name.startswith(tuple(args.only))]
+    workloads = [
+        name for name in WORKLOAD_ORDER if not args.only or name.startswith(tuple(args.only))
+    ]
     cases = build_cases(targets, workloads)
 
     say(
@@ -96,7 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     say("")
     say(format_results(results, BASELINE))
     if growth_rows:
-        say("\nd_*: time for the 2x input / time for the 1x input, fed one byte at a time (2 = linear)")
+        say(
+            "\nd_*: time for the 2x input / time for the 1x input, fed one byte at a time (2 = linear)"
+        )
         say(format_growth(growth_rows))
     elapsed = time.perf_counter() - started
     say(f"\ntotal {elapsed:.1f} s")
@@ -110,7 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "rounds": rounds,
             "batch_seconds": batch_seconds,
             "baseline": BASELINE,
-            "targets": {t.label: {"build": t.build, "path": t.path, "version": t.version} for t in targets},
+            "targets": {
+                t.label: {"build": t.build, "path": t.path, "version": t.version} for t in targets
+            },
             "elapsed_s": elapsed,
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }

@@ -136,7 +136,13 @@ def render(data: dict[str, Any]) -> str:
     palette = colours(targets)
     versions = meta.get("targets", {})
 
-    values = [v for group in drawn for bar in group.bars if bar.ratio is not None for v in (bar.low, bar.high)]
+    values = [
+        v
+        for group in drawn
+        for bar in group.bars
+        if bar.ratio is not None
+        for v in (bar.low, bar.high)
+    ]
     lowest = min([1.0, *values]) / 1.9
     highest = max([1.0, *values]) * 1.3
     ticks = [t for t in TICKS if lowest <= t <= highest]
@@ -159,7 +165,9 @@ def render(data: dict[str, Any]) -> str:
         f"whiskers: lowest and highest round. Python {meta.get('python', '?')}, "
         f"{meta.get('cpu_count', '?')} CPUs, {str(meta.get('time', ''))[:10]}."
     )
-    parts.append(f'<text x="16" y="{_num(y)}" font-size="11.5" fill="#444">{escape(subtitle)}</text>')
+    parts.append(
+        f'<text x="16" y="{_num(y)}" font-size="11.5" fill="#444">{escape(subtitle)}</text>'
+    )
 
     # Legend: one swatch per target, wrapping when the line is full.
     y += 24
@@ -250,7 +258,10 @@ def render(data: dict[str, Any]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(width)}" height="{_num(height)}" '
         f'viewBox="0 0 {_num(width)} {_num(height)}" font-family="{FONT}" fill="#111">'
         f"<title>{escape(f'Benchmark: speed relative to {baseline}')}</title>"
-        f'<rect width="100%" height="100%" fill="#fff"/>' + "".join(grid) + "".join(parts) + "</svg>\n"
+        f'<rect width="100%" height="100%" fill="#fff"/>'
+        + "".join(grid)
+        + "".join(parts)
+        + "</svg>\n"
     )
 
 
@@ -265,9 +276,13 @@ def write_chart(results: Path, output: Path) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("results", type=Path, help="JSON written by benchmarks/bench.py --json")
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, help=f"default: {DEFAULT_OUTPUT}")
+    parser.add_argument(
+        "-o", "--output", type=Path, default=DEFAULT_OUTPUT, help=f"default: {DEFAULT_OUTPUT}"
+    )
     args = parser.parse_args(argv)
     changed = write_chart(args.results, args.output)
     print(f"{'wrote' if changed else 'unchanged'}: {args.output}")

@@ -65,7 +65,6 @@ def engine_description(engine: str) -> dict[str, Any]:
 
         return {"engine": f"httptools {httptools.__version__}", "build": "C"}
     import h11
-
     from uvicorn.protocols.http import h11_impl
 
     if engine == "h11typed":
@@ -73,8 +72,13 @@ def engine_description(engine: str) -> dict[str, Any]:
 
         assert vars(h11_impl)["h11"] is h11typed, "uvicorn is not on h11typed"
         build = "mypyc" if h11typed.COMPILED else "pure"
-        return {"engine": f"h11typed {h11typed.__version__}", "build": build, "file": h11typed.__file__}
-    assert vars(h11_impl)["h11"] is h11 and "h11typed" not in sys.modules, "uvicorn is not on the real h11"
+        return {
+            "engine": f"h11typed {h11typed.__version__}",
+            "build": build,
+            "file": h11typed.__file__,
+        }
+    assert vars(h11_impl)["h11"] is h11, "uvicorn is not on the real h11"
+    assert "h11typed" not in sys.modules, "uvicorn is not on the real h11"
     return {"engine": f"h11 {version('h11')}", "build": "pure", "file": h11.__file__}
 
 
@@ -131,7 +135,9 @@ def serve(engine: str) -> None:
 REQUEST_TEMPLATE = "GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"
 
 
-async def _connection_loop(host: str, port: int, deadline: float, latencies: list[float], errors: list[str]) -> None:
+async def _connection_loop(
+    host: str, port: int, deadline: float, latencies: list[float], errors: list[str]
+) -> None:
     """One keep-alive connection sending requests back to back until the deadline."""
     reader, writer = await asyncio.open_connection(host, port)
     request = REQUEST_TEMPLATE.format(host=f"{host}:{port}").encode("ascii")
@@ -168,11 +174,18 @@ async def _load(host: str, port: int, connections: int, seconds: float) -> dict[
     errors: list[str] = []
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(_connection_loop(host, port, deadline, latencies, errors) for _ in range(connections)))
+    await asyncio.gather(
+        *(_connection_loop(host, port, deadline, latencies, errors) for _ in range(connections))
+    )
     elapsed = time.perf_counter() - started
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99)] if latencies else float("nan")
-    return {"requests": len(latencies), "seconds": elapsed, "p99_ms": p99 * 1000, "errors": len(errors)}
+    return {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "p99_ms": p99 * 1000,
+        "errors": len(errors),
+    }
 
 
 def run_load(url: str, connections: int, seconds: float) -> None:
@@ -242,10 +255,26 @@ def _pinned(cpus: set[int] | None) -> Any:
     return lambda: os.sched_setaffinity(0, cpus)
 
 
-def _wrk_measure(wrk: str, url: str, connections: int, seconds: float, cpus: set[int] | None) -> Measurement:
-    command = [wrk, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "10s", url]
+def _wrk_measure(
+    wrk: str, url: str, connections: int, seconds: float, cpus: set[int] | None
+) -> Measurement:
+    command = [
+        wrk,
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds:g}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        url,
+    ]
     completed = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + TIMEOUT, check=True, preexec_fn=_pinned(cpus)
+        command,
+        capture_output=True,
+        text=True,
+        timeout=seconds + TIMEOUT,
+        check=True,
+        preexec_fn=_pinned(cpus),
     )
     out = completed.stdout
     rps = re.search(r"Requests/sec:\s*([\d.]+)", out)
@@ -254,7 +283,9 @@ def _wrk_measure(wrk: str, url: str, connections: int, seconds: float, cpus: set
         raise RuntimeError(f"cannot read wrk's output:\n{out}")
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
     errors = 0
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
     if socket_errors is not None:
         errors += sum(int(n) for n in socket_errors.groups())
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -264,9 +295,23 @@ def _wrk_measure(wrk: str, url: str, connections: int, seconds: float, cpus: set
 
 
 def _own_measure(url: str, connections: int, seconds: float, cpus: set[int] | None) -> Measurement:
-    command = [sys.executable, __file__, "--load", url, "--connections", str(connections), "--duration", str(seconds)]
+    command = [
+        sys.executable,
+        __file__,
+        "--load",
+        url,
+        "--connections",
+        str(connections),
+        "--duration",
+        str(seconds),
+    ]
     completed = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + TIMEOUT, check=True, preexec_fn=_pinned(cpus)
+        command,
+        capture_output=True,
+        text=True,
+        timeout=seconds + TIMEOUT,
+        check=True,
+        preexec_fn=_pinned(cpus),
     )
     result = json.loads(completed.stdout)
     return Measurement(result["requests"] / result["seconds"], result["p99_ms"], result["errors"])
@@ -282,17 +327,29 @@ def format_table(rows: Sequence[Row]) -> str:
     for row in rows:
         ratio = f"{row.rps / baseline:.2f}x" if baseline else "-"
         errors = sum(m.errors for m in row.runs)
-        lines.append(f"{row.label:<40} {row.build:<6} {row.rps:>9,.0f} {row.p99_ms:>8.2f} {ratio:>7}  {errors:>6}")
+        lines.append(
+            f"{row.label:<40} {row.build:<6} {row.rps:>9,.0f} {row.p99_ms:>8.2f} {ratio:>7}  {errors:>6}"
+        )
     return "\n".join(lines)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="1 round of 3 s per server")
     parser.add_argument("--rounds", type=int, help="rounds over all servers (default 3, quick 1)")
-    parser.add_argument("--duration", type=float, help="seconds of load per server per round (default 8, quick 3)")
-    parser.add_argument("--connections", type=int, default=32, help="keep-alive connections (default 32)")
-    parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated subset of {','.join(ENGINES)}")
+    parser.add_argument(
+        "--duration", type=float, help="seconds of load per server per round (default 8, quick 3)"
+    )
+    parser.add_argument(
+        "--connections", type=int, default=32, help="keep-alive connections (default 32)"
+    )
+    parser.add_argument(
+        "--engines",
+        default=",".join(ENGINES),
+        help=f"comma-separated subset of {','.join(ENGINES)}",
+    )
     parser.add_argument("--load-generator", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
     # Internal: the subprocesses this driver starts.
@@ -320,7 +377,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     can_pin = hasattr(os, "sched_setaffinity")  # Linux
     cores = sorted(os.sched_getaffinity(0)) if can_pin else list(range(os.cpu_count() or 1))
     # Servers on the first core, load on the others, so they don't take turns on one core.
-    server_cpus, load_cpus = ({cores[0]}, set(cores[1:])) if can_pin and len(cores) >= 2 else (None, None)
+    server_cpus, load_cpus = (
+        ({cores[0]}, set(cores[1:])) if can_pin and len(cores) >= 2 else (None, None)
+    )
 
     def measure(url: str, duration: float) -> Measurement:
         if wrk is not None:
@@ -335,13 +394,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     pinning = ""
     if server_cpus and load_cpus:
         pinning = f"; servers on CPU {sorted(server_cpus)}, load on CPU {sorted(load_cpus)}"
-    print(f"Python {platform.python_version()} on {platform.machine()}, {len(cores)} cores{pinning}")
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, {len(cores)} cores{pinning}"
+    )
 
     servers = {engine: Server(engine, server_cpus) for engine in engines}
     try:
         rows = {e: Row(e, _label(s.info), s.info["build"], []) for e, s in servers.items()}
         for server in servers.values():
-            measure(server.url, min(1.0, seconds))  # warm-up: imports, caches, the first connections
+            measure(
+                server.url, min(1.0, seconds)
+            )  # warm-up: imports, caches, the first connections
         for _ in range(rounds):
             for engine, server in servers.items():
                 rows[engine].runs.append(measure(server.url, seconds))
@@ -353,14 +416,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_table(list(rows.values())))
     typed = rows.get("h11typed")
     if typed is not None and BASELINE in rows:
-        print(f"\nuvicorn on h11typed ({typed.build}) serves {typed.rps / rows[BASELINE].rps:.2f}x the req/s of uvicorn on h11")
+        print(
+            f"\nuvicorn on h11typed ({typed.build}) serves {typed.rps / rows[BASELINE].rps:.2f}x the req/s of uvicorn on h11"
+        )
     if args.json:
         payload = {
             "rounds": rounds,
             "seconds": seconds,
             "connections": args.connections,
             "load_generator": generator,
-            "rows": [{**asdict(row), "rps": row.rps, "p99_ms": row.p99_ms} for row in rows.values()],
+            "rows": [
+                {**asdict(row), "rps": row.rps, "p99_ms": row.p99_ms} for row in rows.values()
+            ],
         }
         args.json.write_text(json.dumps(payload, indent=2))
     return 1 if any(m.errors for row in rows.values() for m in row.runs) else 0

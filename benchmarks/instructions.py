@@ -93,7 +93,10 @@ def plan(workload: str) -> tuple[int, int]:
 _CLIENT_REQUEST_AMD64: Final = bytes.fromhex(
     "4889f8"  # mov rax, rdi          (valgrind reads the request block from rax)
     "31d2"  # xor edx, edx            (the default answer: 0)
-    "48c1c703" "48c1c70d" "48c1c73d" "48c1c733"  # rol rdi 3, 13, 61, 51: the preamble
+    "48c1c703"
+    "48c1c70d"
+    "48c1c73d"
+    "48c1c733"  # rol rdi 3, 13, 61, 51: the preamble
     "4887db"  # xchg rbx, rbx         (the request itself)
     "4889d0"  # mov rax, rdx
     "c3"  # ret
@@ -109,8 +112,12 @@ class ClientRequests:
 
     def __init__(self) -> None:
         if platform.machine() not in ("x86_64", "AMD64"):
-            raise SystemExit(f"instructions.py issues callgrind requests in x86-64 code, not {platform.machine()}")
-        self._page = mmap.mmap(-1, mmap.PAGESIZE, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+            raise SystemExit(
+                f"instructions.py issues callgrind requests in x86-64 code, not {platform.machine()}"
+            )
+        self._page = mmap.mmap(
+            -1, mmap.PAGESIZE, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC
+        )
         self._page.write(_CLIENT_REQUEST_AMD64)
         address = ctypes.addressof(ctypes.c_char.from_buffer(self._page))
         self._call = ctypes.CFUNCTYPE(ctypes.c_uint64, ctypes.c_void_p)(address)
@@ -124,7 +131,6 @@ class ClientRequests:
 def identification() -> dict[str, Any]:
     """Which h11typed this interpreter imports, and how it was built."""
     import h11typed
-
     from benchmarks.targets import load_installed
     from benchmarks.workloads import WORKLOAD_ORDER
 
@@ -187,7 +193,12 @@ def child(workload: str, warmup: int, ops: int, layout: int) -> int:
     wrong = loop(op, warmup) + loop(null, warmup)
     wrong += window(null)
     wrong += window(op)
-    report = {"valgrind": request(RUNNING_ON_VALGRIND), "wrong": wrong, "kept": len(kept), **identification()}
+    report = {
+        "valgrind": request(RUNNING_ON_VALGRIND),
+        "wrong": wrong,
+        "kept": len(kept),
+        **identification(),
+    }
     del report["workloads"]
     print(json.dumps(report))
     return 0
@@ -286,10 +297,14 @@ def measure_once(
     ]
     # A fixed hash seed: str hashes decide dict and set layouts, and so some branches.
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=run_dir)
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=env, cwd=run_dir, check=False
+    )
     reports = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not reports:
-        raise fail(f"{workload} under {python} failed (exit {done.returncode}):\n{done.stdout}{done.stderr[-3000:]}")
+        raise fail(
+            f"{workload} under {python} failed (exit {done.returncode}):\n{done.stdout}{done.stderr[-3000:]}"
+        )
     report: dict[str, Any] = json.loads(reports[-1])
     if not report["valgrind"]:
         raise fail("the measured process did not see valgrind's client requests")
@@ -302,19 +317,27 @@ def measure_once(
     return totals[0], totals[1], report
 
 
-def count(side: Side, workload: str, warmup: int, ops: int, layouts: int, repeat: int, scratch: Path) -> Count:
+def count(
+    side: Side, workload: str, warmup: int, ops: int, layouts: int, repeat: int, scratch: Path
+) -> Count:
     """Instructions per operation: the mean over ``layouts``, each run ``repeat`` times."""
     per_layout = []
     agree = True
     for layout in range(layouts):
-        runs = [measure_once(side.python, workload, warmup, ops, layout, scratch) for _ in range(repeat)]
+        runs = [
+            measure_once(side.python, workload, warmup, ops, layout, scratch) for _ in range(repeat)
+        ]
         for _, _, report in runs:
             if (report["file"], report["compiled"]) != (side.file, side.compiled):
-                raise fail(f"{workload} imported {report['file']} (COMPILED={report['compiled']}), not {side.file}")
+                raise fail(
+                    f"{workload} imported {report['file']} (COMPILED={report['compiled']}), not {side.file}"
+                )
         agree = agree and len({(null, window) for null, window, _ in runs}) == 1
         null, window, _ = runs[0]
         per_layout.append((window - null) / ops)
-    return Count(workload, side.label, warmup, ops, sum(per_layout) / layouts, tuple(per_layout), agree)
+    return Count(
+        workload, side.label, warmup, ops, sum(per_layout) / layouts, tuple(per_layout), agree
+    )
 
 
 def probe(label: str, spec: str, python: str) -> tuple[Side, list[str]]:
@@ -323,7 +346,7 @@ def probe(label: str, spec: str, python: str) -> tuple[Side, list[str]]:
     # It may write benchmarks/__pycache__, so every measured process finds the
     # same compiled modules there, whether or not they existed before.
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         raise fail(f"{python} cannot import h11typed and the benchmarks:\n{done.stderr[-2000:]}")
     found: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
@@ -355,9 +378,14 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns))]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(cells, widths)))
+        return "  ".join(
+            cell.rjust(w) if i else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        )
 
-    return "\n".join([line(columns), "  ".join("-" * w for w in widths), *(line(row) for row in rows)])
+    return "\n".join(
+        [line(columns), "  ".join("-" * w for w in widths), *(line(row) for row in rows)]
+    )
 
 
 def change(a: float, b: float) -> str:
@@ -371,7 +399,9 @@ def cell(c: Count) -> str:
     return f"{c.per_op:,.0f} ±{(max(c.layouts) - min(c.layouts)) / 2 / c.per_op * 100:.2f}%"
 
 
-def format_counts(workloads: Sequence[str], counts: dict[tuple[str, str], Count], labels: Sequence[str]) -> str:
+def format_counts(
+    workloads: Sequence[str], counts: dict[tuple[str, str], Count], labels: Sequence[str]
+) -> str:
     columns = ["workload", "ops", *(f"instructions/op ({label})" for label in labels)]
     if len(labels) == 2:
         columns.append(f"{labels[1]} vs {labels[0]}")
@@ -380,22 +410,45 @@ def format_counts(workloads: Sequence[str], counts: dict[tuple[str, str], Count]
         row = [workload, str(counts[workload, labels[0]].ops)]
         row += [cell(counts[workload, label]) for label in labels]
         if len(labels) == 2:
-            row.append(change(counts[workload, labels[0]].per_op, counts[workload, labels[1]].per_op))
+            row.append(
+                change(counts[workload, labels[0]].per_op, counts[workload, labels[1]].per_op)
+            )
         rows.append(row)
     return format_table(columns, rows)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--python", help="side A: interpreter, venv or wheel (default .venv-mypyc, else this python)")
-    parser.add_argument("--against", help="side B: interpreter, venv or wheel with another h11typed")
-    parser.add_argument("--workload", action="append", metavar="NAME", help="a workload or prefix (repeatable)")
-    parser.add_argument("--ops", type=int, help="counted operations per workload (default: per workload)")
-    parser.add_argument("--warmup", type=int, help="uncounted operations first (default: per workload)")
-    parser.add_argument("--layouts", type=int, default=1, help="average over N heap layouts (default 1)")
-    parser.add_argument("--repeat", type=int, default=1, help="run each count N times and check they agree")
-    parser.add_argument("--jobs", type=int, default=1, help="processes under callgrind at once (default 1)")
-    parser.add_argument("--allow-pure", action="store_true", help="accept a side whose h11typed is pure Python")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--python",
+        help="side A: interpreter, venv or wheel (default .venv-mypyc, else this python)",
+    )
+    parser.add_argument(
+        "--against", help="side B: interpreter, venv or wheel with another h11typed"
+    )
+    parser.add_argument(
+        "--workload", action="append", metavar="NAME", help="a workload or prefix (repeatable)"
+    )
+    parser.add_argument(
+        "--ops", type=int, help="counted operations per workload (default: per workload)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, help="uncounted operations first (default: per workload)"
+    )
+    parser.add_argument(
+        "--layouts", type=int, default=1, help="average over N heap layouts (default 1)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run each count N times and check they agree"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="processes under callgrind at once (default 1)"
+    )
+    parser.add_argument(
+        "--allow-pure", action="store_true", help="accept a side whose h11typed is pure Python"
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--child", metavar="WORKLOAD", help=argparse.SUPPRESS)
     parser.add_argument("--layout", type=int, default=0, help=argparse.SUPPRESS)
@@ -412,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if shutil.which("valgrind") is None:
         raise fail("valgrind is not installed (Debian/Ubuntu: apt-get install valgrind)")
-    if args.ops is not None and args.ops < 1 or min(args.repeat, args.jobs, args.layouts) < 1:
+    if (args.ops is not None and args.ops < 1) or min(args.repeat, args.jobs, args.layouts) < 1:
         raise fail("--ops, --layouts, --repeat and --jobs take a positive number")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="h11typed-instructions-") as scratch_name:
@@ -421,7 +474,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         specs = {"A": args.python or default}
         if args.against is not None:
             specs["B"] = args.against
-        probed = {label: probe(label, spec, resolve_python(spec, scratch)) for label, spec in specs.items()}
+        probed = {
+            label: probe(label, spec, resolve_python(spec, scratch))
+            for label, spec in specs.items()
+        }
         sides = {label: side for label, (side, _) in probed.items()}
         workloads = chosen_workloads(probed["A"][1], args.workload)
         for side in sides.values():
@@ -431,15 +487,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         pure = [side.label for side in sides.values() if not side.compiled]
         if pure and not args.allow_pure:
-            raise fail(f"side {', '.join(pure)} imports a pure-Python h11typed (--allow-pure to accept)")
+            raise fail(
+                f"side {', '.join(pure)} imports a pure-Python h11typed (--allow-pure to accept)"
+            )
         labels = list(sides)
         jobs = [
-            (label, workload, args.warmup if args.warmup is not None else plan(workload)[0], args.ops or plan(workload)[1])
+            (
+                label,
+                workload,
+                args.warmup if args.warmup is not None else plan(workload)[0],
+                args.ops or plan(workload)[1],
+            )
             for workload in workloads
             for label in labels
         ]
         runs = args.layouts * args.repeat
-        print(f"{len(jobs) * runs} processes under callgrind ({args.layouts} layouts x {args.repeat} runs)", flush=True)
+        print(
+            f"{len(jobs) * runs} processes under callgrind ({args.layouts} layouts x {args.repeat} runs)",
+            flush=True,
+        )
 
         def run(job: tuple[str, str, int, int]) -> Count:
             label, workload, warmup, ops = job
@@ -457,7 +523,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nmeans over {args.layouts} heap layouts, ± half their range")
     disagreeing = [c for c in counts.values() if not c.repeats_agree]
     if args.repeat > 1:
-        verdict = "identical" if not disagreeing else "DIFFERENT for " + ", ".join(f"{c.workload} ({c.side})" for c in disagreeing)
+        verdict = (
+            "identical"
+            if not disagreeing
+            else "DIFFERENT for " + ", ".join(f"{c.workload} ({c.side})" for c in disagreeing)
+        )
         print(f"\n{args.repeat} runs of every count: {verdict}")
     elapsed = time.perf_counter() - started
     print(f"\ntotal {elapsed:.0f} s")

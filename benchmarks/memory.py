@@ -28,9 +28,9 @@ if __name__ == "__main__" and not __package__:
     # Run as a script: make the repository root importable for `benchmarks.*`.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.runner import format_table  # noqa: E402
-from benchmarks.targets import DEFAULT_PURE_SRC, Target, describe, standard_targets  # noqa: E402
-from benchmarks.workloads import PAGE_REQUEST, Api  # noqa: E402
+from benchmarks.runner import format_table
+from benchmarks.targets import DEFAULT_PURE_SRC, Target, describe, standard_targets
+from benchmarks.workloads import PAGE_REQUEST, Api
 
 
 @dataclass(frozen=True)
@@ -90,15 +90,25 @@ def format_footprints(rows: Sequence[Footprint], baseline: str = "h11") -> str:
         )
         for row in rows
     ]
-    columns = ("target", f"idle Connection (vs {baseline})", f"after parsing a request (vs {baseline})")
+    columns = (
+        "target",
+        f"idle Connection (vs {baseline})",
+        f"after parsing a request (vs {baseline})",
+    )
     return format_table(columns, body, right_aligned={1, 2})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=2000, help="connections per measurement")
-    parser.add_argument("--pure-src", type=Path, default=DEFAULT_PURE_SRC, help="directory holding h11typed/")
-    parser.add_argument("--no-pure", action="store_true", help="leave out the pure copy of the source")
+    parser.add_argument(
+        "--pure-src", type=Path, default=DEFAULT_PURE_SRC, help="directory holding h11typed/"
+    )
+    parser.add_argument(
+        "--no-pure", action="store_true", help="leave out the pure copy of the source"
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
     args = parser.parse_args(argv)
 

@@ -123,4 +123,3 @@ def httptools_cases(target: Target, workloads: Sequence[str] = WORKLOAD_ORDER) -
     for name in TRICKLES:
         builders[name] = functools.partial(trickle, name)
     return [builders[name]() for name in WORKLOAD_ORDER if name in workloads and name in builders]
-

@@ -48,7 +48,9 @@ def calibrate(case: Case, batch_seconds: float, clock: Clock) -> None:
     case.n = max(1, math.ceil(batch_seconds * n / max(elapsed, 1e-9)))
 
 
-def measure(cases: Sequence[Case], rounds: int, batch_seconds: float, clock: Clock, say: Say) -> None:
+def measure(
+    cases: Sequence[Case], rounds: int, batch_seconds: float, clock: Clock, say: Say
+) -> None:
     """Verify and calibrate every case, then time them in interleaved rounds.
 
     A case that fails gets ``error`` set and takes no further part.
@@ -96,7 +98,7 @@ class Result:
 
 
 def _per_round_ratios(numerators: Sequence[float], denominators: Sequence[float]) -> list[float]:
-    return [a / b for a, b in zip(numerators, denominators)]
+    return [a / b for a, b in zip(numerators, denominators, strict=True)]
 
 
 def summarise(cases: Sequence[Case], baseline: str) -> list[Result]:
@@ -142,14 +144,18 @@ class Growth:
 
 
 def growth(cases: Sequence[Case]) -> list[Growth]:
-    found = {(case.workload, case.target): case for case in cases if case.error is None and case.samples}
+    found = {
+        (case.workload, case.target): case for case in cases if case.error is None and case.samples
+    }
     rows = []
     for family in TRICKLE_SIZES:
         for target in dict.fromkeys(case.target for case in cases):
             one, two = found.get((f"{family}_1x", target)), found.get((f"{family}_2x", target))
             if one is not None and two is not None:
                 ratios = _per_round_ratios(two.samples, one.samples)
-                rows.append(Growth(family, target, statistics.median(ratios), (min(ratios), max(ratios))))
+                rows.append(
+                    Growth(family, target, statistics.median(ratios), (min(ratios), max(ratios)))
+                )
     return rows
 
 
@@ -202,26 +208,35 @@ def format_results(results: Sequence[Result], baseline: str) -> str:
 def format_growth(rows: Sequence[Growth]) -> str:
     columns = ("family", "target", "2x / 1x", "range")
     body = [
-        (row.family, row.target, f"{row.ratio:.2f}", f"{row.ratio_range[0]:.2f}-{row.ratio_range[1]:.2f}")
+        (
+            row.family,
+            row.target,
+            f"{row.ratio:.2f}",
+            f"{row.ratio_range[0]:.2f}-{row.ratio_range[1]:.2f}",
+        )
         for row in rows
     ]
     return format_table(columns, body, right_aligned={2, 3})
 
 
-def format_table(columns: Sequence[str], rows: Sequence[Sequence[str]], right_aligned: set[int]) -> str:
+def format_table(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], right_aligned: set[int]
+) -> str:
     widths = [max(len(str(row[i])) for row in [columns, *rows]) for i in range(len(columns))]
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
             cell.rjust(width) if i in right_aligned else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths))
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
     rule = "  ".join("-" * width for width in widths)
     return "\n".join([line(columns), rule, *(line(row) for row in rows)])
 
 
-def as_json(results: Sequence[Result], growth_rows: Sequence[Growth], meta: dict[str, Any]) -> dict[str, Any]:
+def as_json(
+    results: Sequence[Result], growth_rows: Sequence[Growth], meta: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "meta": meta,
         "results": [_json_row(result) for result in results],

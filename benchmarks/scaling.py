@@ -66,18 +66,41 @@ if __name__ == "__main__" and not __package__:
     # Run as a script: make the repository root importable for `benchmarks.*`.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import h11typed  # noqa: E402
-
-from benchmarks.runner import CLOCKS, add_clock_and_json_options, format_duration, format_table, measure  # noqa: E402
-from benchmarks.targets import DEFAULT_PURE_SRC, Target, describe, standard_targets  # noqa: E402
-from benchmarks.workloads import CRLF, Api, Case, HeaderList, Op, Signature, WrongResult, expect, lowered  # noqa: E402
+import h11typed
+from benchmarks.runner import (
+    CLOCKS,
+    add_clock_and_json_options,
+    format_duration,
+    format_table,
+    measure,
+)
+from benchmarks.targets import DEFAULT_PURE_SRC, Target, describe, standard_targets
+from benchmarks.workloads import (
+    CRLF,
+    Api,
+    Case,
+    HeaderList,
+    Op,
+    Signature,
+    WrongResult,
+    expect,
+    lowered,
+)
 
 KIB: Final = 1024
 MIB: Final = 1024 * KIB
 SIZES: Final = tuple(2**k * KIB for k in range(1, 7))  # 2 KiB ... 64 KiB
 QUICK_SIZES: Final = SIZES[:4]  # 2 KiB ... 16 KiB
 PIECES: Final = (1, 7, 1000)
-FAMILIES: Final = ("req-headers", "req-value", "req-target", "resp-headers", "trailers", "chunked", "length")
+FAMILIES: Final = (
+    "req-headers",
+    "req-value",
+    "req-target",
+    "resp-headers",
+    "trailers",
+    "chunked",
+    "length",
+)
 # Reported as super-linear: time growing as N**k with k above EXPONENT_ALARM (averaged over
 # all doublings, so that one noisy doubling does not decide), or a per-byte cost that grows
 # by more than PER_BYTE_ALARM from the smallest size to the largest. Both come from the
@@ -144,7 +167,7 @@ def message(family: str, size: int) -> Message:
     if family == "req-value":
         start = b"GET / HTTP/1.1\r\n"
         fixed = len(start) + len(wire_of(host)) + len(b"X-Long: \r\n\r\n")
-        fields = host + [(b"X-Long", b"v" * (size - fixed))]
+        fields = [*host, (b"X-Long", b"v" * (size - fixed))]
         return Message(start + wire_of(fields) + CRLF, False, lowered(fields), b"/", b"", [])
     if family == "req-target":
         fixed = len(b"GET / HTTP/1.1\r\n") + len(wire_of(host)) + 2
@@ -153,7 +176,7 @@ def message(family: str, size: int) -> Message:
         return Message(wire, False, lowered(host), target, b"", [])
     # The rest are requests with a body; a padding field in the head makes the size exact.
     if family == "trailers":
-        base = host + [(b"Transfer-Encoding", b"chunked")]
+        base = [*host, (b"Transfer-Encoding", b"chunked")]
         start = b"POST /upload HTTP/1.1\r\n" + wire_of(base) + CRLF + b"0\r\n"
         trailers = padded_fields(size - len(start) - 2)
         wire = start + wire_of(trailers) + CRLF
@@ -162,18 +185,20 @@ def message(family: str, size: int) -> Message:
         # The head is the same at every size, so piece boundaries fall at the same places
         # in the chunk stream (a split chunk-size line costs more); a one-field trailer
         # section makes the size exact.
-        fields = host + [(b"Transfer-Encoding", b"chunked")]
+        fields = [*host, (b"Transfer-Encoding", b"chunked")]
         head = b"POST /upload HTTP/1.1\r\n" + wire_of(fields) + CRLF
         unit = b"8\r\n" + b"01234567" + CRLF
         fixed = len(head) + len(b"0\r\nX-Pad: p\r\n\r\n")
         count, pad = divmod(size - fixed, len(unit))
         trailers = [(b"X-Pad", b"p" * (1 + pad))]
         wire = head + unit * count + b"0\r\n" + wire_of(trailers) + CRLF
-        return Message(wire, False, lowered(fields), b"/upload", b"01234567" * count, lowered(trailers))
+        return Message(
+            wire, False, lowered(fields), b"/upload", b"01234567" * count, lowered(trailers)
+        )
     if family == "length":
         length = 0
         for _ in range(3):  # the length's digits count toward the size: settle them
-            fields = host + [(b"Content-Length", b"%d" % length)]
+            fields = [*host, (b"Content-Length", b"%d" % length)]
             head = b"POST /upload HTTP/1.1\r\n" + wire_of(fields) + CRLF
             length = size - len(head)
         body = (b"0123456789abcdef" * (length // 16 + 1))[:length]
@@ -250,7 +275,14 @@ def trickle_case(api: Api, family: str, piece: int, size: int) -> Case:
         expect(body == msg.body, f"{family}: body differs")
         expect(list(last.headers) == msg.trailers, f"{family}: trailer fields differ")
 
-    return Case(workload_name(family, piece, size), api.label, prepare, msg.signature(), verify, wire_bytes=size)
+    return Case(
+        workload_name(family, piece, size),
+        api.label,
+        prepare,
+        msg.signature(),
+        verify,
+        wire_bytes=size,
+    )
 
 
 @dataclass(frozen=True)
@@ -268,7 +300,9 @@ class TimeRow:
     samples_s: tuple[float, ...] = ()
 
 
-def time_rows(cases: Sequence[Case], families: Sequence[str], sizes: Sequence[int]) -> list[TimeRow]:
+def time_rows(
+    cases: Sequence[Case], families: Sequence[str], sizes: Sequence[int]
+) -> list[TimeRow]:
     found = {(case.workload, case.target): case for case in cases}
     targets = list(dict.fromkeys(case.target for case in cases))
     rows = []
@@ -278,16 +312,33 @@ def time_rows(cases: Sequence[Case], families: Sequence[str], sizes: Sequence[in
                 for target in targets:
                     case = found[(workload_name(family, piece, size), target)]
                     if case.error is not None or not case.samples:
-                        rows.append(TimeRow(family, piece, size, target, error=case.error or "no samples"))
+                        rows.append(
+                            TimeRow(family, piece, size, target, error=case.error or "no samples")
+                        )
                         continue
                     ratio = ratio_range = None
-                    half = found[(workload_name(family, piece, sizes[index - 1]), target)] if index else None
+                    half = (
+                        found[(workload_name(family, piece, sizes[index - 1]), target)]
+                        if index
+                        else None
+                    )
                     if half is not None and half.error is None and half.samples:
-                        ratios = [a / b for a, b in zip(case.samples, half.samples)]
+                        ratios = [a / b for a, b in zip(case.samples, half.samples, strict=True)]
                         ratio, ratio_range = statistics.median(ratios), (min(ratios), max(ratios))
                     median = statistics.median(case.samples)
                     samples = tuple(case.samples)
-                    row = TimeRow(family, piece, size, target, None, median, median / size, ratio, ratio_range, samples)
+                    row = TimeRow(
+                        family,
+                        piece,
+                        size,
+                        target,
+                        None,
+                        median,
+                        median / size,
+                        ratio,
+                        ratio_range,
+                        samples,
+                    )
                     rows.append(row)
     return rows
 
@@ -311,7 +362,11 @@ def format_time_rows(rows: Sequence[TimeRow], targets: Sequence[str]) -> str:
                 continue
             ratio = "" if row.ratio is None else f"{row.ratio:.2f}"
             ns = row.per_byte_s * 1e9
-            line += [format_duration(row.per_op_s), f"{ns:.1f} ns" if ns < 10 else f"{ns:.0f} ns", ratio]
+            line += [
+                format_duration(row.per_op_s),
+                f"{ns:.1f} ns" if ns < 10 else f"{ns:.0f} ns",
+                ratio,
+            ]
         body.append(line)
     return format_table(columns, body, right_aligned=set(range(2, len(columns))))
 
@@ -323,7 +378,9 @@ class GrowthSummary:
     target: str
     ratios: tuple[float, ...]  # time(2N) / time(N) for each doubling, smallest N first
     exponent: float  # k in time ~ N**k, the mean of log2(ratio): 1 linear, 2 quadratic
-    per_byte_growth: float  # per-byte cost at the largest size / at the smallest: prod(ratios) / 2**doublings
+    per_byte_growth: (
+        float  # per-byte cost at the largest size / at the smallest: prod(ratios) / 2**doublings
+    )
     superlinear: bool
 
 
@@ -430,12 +487,26 @@ def head_limit_row(target: Target, kind: str, limit: int, piece: int) -> HeadLim
                 raise WrongResult(f"{target.label}: an unfinished head gave {event!r}")
 
     peak = traced_peak(run)
-    ok = hint == 431 and limit < received <= limit + piece and peak <= PEAK_PER_HEAD_LIMIT * (limit + piece)
+    ok = (
+        hint == 431
+        and limit < received <= limit + piece
+        and peak <= PEAK_PER_HEAD_LIMIT * (limit + piece)
+    )
     return HeadLimitRow(kind, limit, piece, target.label, received, hint, peak, ok)
 
 
 def format_head_rows(rows: Sequence[HeadLimitRow]) -> str:
-    columns = ("head", "limit", "piece", "target", "rejected", "received", "peak traced", "peak / limit", "")
+    columns = (
+        "head",
+        "limit",
+        "piece",
+        "target",
+        "rejected",
+        "received",
+        "peak traced",
+        "peak / limit",
+        "",
+    )
     body = [
         (
             row.head,
@@ -457,8 +528,14 @@ def format_head_rows(rows: Sequence[HeadLimitRow]) -> str:
 
 STREAM_PIECE: Final = 64 * KIB
 BODY_PERIOD: Final = 251  # the body repeats every 251 bytes: a prime, so no chunk lines up with it
-BODY_CYCLE: Final = bytes((i * 37 + 11) % 256 for i in range(BODY_PERIOD)) * (STREAM_PIECE // BODY_PERIOD + 2)
-BODIES: Final = {"Content-Length": 0, "chunked, 4000-byte chunks": 4000, "chunked, 10 MB chunks": 10_000_000}
+BODY_CYCLE: Final = bytes((i * 37 + 11) % 256 for i in range(BODY_PERIOD)) * (
+    STREAM_PIECE // BODY_PERIOD + 2
+)
+BODIES: Final = {
+    "Content-Length": 0,
+    "chunked, 4000-byte chunks": 4000,
+    "chunked, 10 MB chunks": 10_000_000,
+}
 # Bounded: the piece in flight, the buffer, a Data and one transient copy at most.
 PEAK_PIECES: Final = 4
 
@@ -587,7 +664,16 @@ def body_row(target: Target | None, body: str, total: int) -> BodyRow:
 
 
 def format_body_rows(rows: Sequence[BodyRow]) -> str:
-    columns = ("body", "size", "target", "peak traced", "peak / piece", "maxrss growth", "Data events", "")
+    columns = (
+        "body",
+        "size",
+        "target",
+        "peak traced",
+        "peak / piece",
+        "maxrss growth",
+        "Data events",
+        "",
+    )
     body = []
     previous = ""
     for row in rows:
@@ -612,7 +698,13 @@ def format_body_rows(rows: Sequence[BodyRow]) -> str:
 
 
 def _failed(row: TimeRow) -> dict[str, object]:
-    return {"family": row.family, "piece": row.piece, "size": row.size, "target": row.target, "error": row.error}
+    return {
+        "family": row.family,
+        "piece": row.piece,
+        "size": row.size,
+        "target": row.target,
+        "error": row.error,
+    }
 
 
 @dataclass
@@ -641,19 +733,38 @@ def settings(args: argparse.Namespace) -> Settings:
         batch_seconds=args.batch_seconds or 0.03,
         sizes=SIZES,
         families=families,
-        head_limits=[(16 * KIB, 1), (16 * KIB, 7), (16 * KIB, 1000), (MIB, 7), (MIB, 1000), (MIB, 64 * KIB)],
+        head_limits=[
+            (16 * KIB, 1),
+            (16 * KIB, 7),
+            (16 * KIB, 1000),
+            (MIB, 7),
+            (MIB, 1000),
+            (MIB, 64 * KIB),
+        ],
         body_totals=(MIB, 10 * MIB, 100 * MIB),
     )
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="3 short rounds, sizes up to 16 KiB (~20 s)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="3 short rounds, sizes up to 16 KiB (~20 s)"
+    )
     parser.add_argument("--rounds", type=int, help="interleaved rounds (default 5, quick 3)")
-    parser.add_argument("--batch-seconds", type=float, help="shortest timed batch (default 0.03, quick 0.01)")
-    parser.add_argument("--only", action="append", metavar="PREFIX", help="time only families starting with PREFIX")
-    parser.add_argument("--pure", action="store_true", help="also a pure copy of src/h11typed (h11typed-pure)")
-    parser.add_argument("--pure-src", type=Path, default=DEFAULT_PURE_SRC, help="directory holding h11typed/")
+    parser.add_argument(
+        "--batch-seconds", type=float, help="shortest timed batch (default 0.03, quick 0.01)"
+    )
+    parser.add_argument(
+        "--only", action="append", metavar="PREFIX", help="time only families starting with PREFIX"
+    )
+    parser.add_argument(
+        "--pure", action="store_true", help="also a pure copy of src/h11typed (h11typed-pure)"
+    )
+    parser.add_argument(
+        "--pure-src", type=Path, default=DEFAULT_PURE_SRC, help="directory holding h11typed/"
+    )
     parser.add_argument("--no-h11", action="store_true", help="leave out h11")
     parser.add_argument("--no-time", action="store_true", help="memory only")
     parser.add_argument("--no-memory", action="store_true", help="time only")
@@ -661,21 +772,27 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def run_memory(targets: Sequence[Target], plan: Settings, say: Say) -> tuple[list[HeadLimitRow], list[BodyRow]]:
+def run_memory(
+    targets: Sequence[Target], plan: Settings, say: Say
+) -> tuple[list[HeadLimitRow], list[BodyRow]]:
     head_rows = [
         head_limit_row(target, kind, limit, piece)
         for kind in ("many fields", "one long value")
         for limit, piece in plan.head_limits
         for target in targets
     ]
-    say("\nMEMORY: a head that never ends, fed in pieces until rejected (peak traced above the idle level)")
+    say(
+        "\nMEMORY: a head that never ends, fed in pieces until rejected (peak traced above the idle level)"
+    )
     say(format_head_rows(head_rows))
     body_rows = []
     for body in BODIES:
         for total in plan.body_totals:
             for target in [None, *targets]:
                 body_rows.append(body_row(target, body, total))
-    say(f"\nMEMORY: a body streamed in {STREAM_PIECE // KIB} KiB pieces, each Data consumed as it comes")
+    say(
+        f"\nMEMORY: a body streamed in {STREAM_PIECE // KIB} KiB pieces, each Data consumed as it comes"
+    )
     say(format_body_rows(body_rows))
     return head_rows, body_rows
 
@@ -691,12 +808,16 @@ def run_time(
         for size in plan.sizes
         for api in apis
     ]
-    say(f"\nTIME: {len(cases)} cases, {plan.rounds} interleaved rounds, batches of >= {plan.batch_seconds:.2f} s")
+    say(
+        f"\nTIME: {len(cases)} cases, {plan.rounds} interleaved rounds, batches of >= {plan.batch_seconds:.2f} s"
+    )
     measure(cases, plan.rounds, plan.batch_seconds, clock, say)
     rows = time_rows(cases, plan.families, plan.sizes)
     summary = growth_summary(rows)
     labels = [target.label for target in targets]
-    say("\nTIME: one receive_data call per piece; median over rounds; x2 = time(N) / time(N/2), 2.00 = linear")
+    say(
+        "\nTIME: one receive_data call per piece; median over rounds; x2 = time(N) / time(N/2), 2.00 = linear"
+    )
     say(format_time_rows(rows, labels))
     say(
         "\nGROWTH: x2 ratio at each doubling; the exponent k of time ~ N**k (1.00 linear, 2.00 quadratic);"
@@ -722,7 +843,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         say("error: nothing to measure")
         return 2
     maxrss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB
-    say(f"python {platform.python_version()}, {os.cpu_count()} cpus, clock={args.clock}, maxrss {maxrss_mib:.0f} MiB")
+    say(
+        f"python {platform.python_version()}, {os.cpu_count()} cpus, clock={args.clock}, maxrss {maxrss_mib:.0f} MiB"
+    )
     for target in targets:
         say("  " + describe(target))
 
@@ -730,11 +853,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     head_rows, body_rows = run_memory(targets, plan, say) if not args.no_memory else ([], [])
     rows, summary = run_time(targets, plan, clock, say) if not args.no_time else ([], [])
 
-    problems = [f"time: {g.family}/{g.piece}/{g.target} grows super-linearly" for g in summary if g.superlinear]
-    problems += [f"time: {r.family}/{r.piece}/{kib(r.size)}/{r.target}: {r.error}" for r in rows if r.error]
-    problems += [f"heads: {h.head}/{kib(h.limit)}/{h.piece}/{h.target} not bounded" for h in head_rows if not h.ok]
-    problems += [f"bodies: {b.body}/{kib(b.total)}/{b.target} wrong body" for b in body_rows if not b.ok]
-    problems += [f"bodies: {b.body}/{kib(b.total)}/{b.target} not bounded" for b in body_rows if not b.bounded]
+    problems = [
+        f"time: {g.family}/{g.piece}/{g.target} grows super-linearly"
+        for g in summary
+        if g.superlinear
+    ]
+    problems += [
+        f"time: {r.family}/{r.piece}/{kib(r.size)}/{r.target}: {r.error}" for r in rows if r.error
+    ]
+    problems += [
+        f"heads: {h.head}/{kib(h.limit)}/{h.piece}/{h.target} not bounded"
+        for h in head_rows
+        if not h.ok
+    ]
+    problems += [
+        f"bodies: {b.body}/{kib(b.total)}/{b.target} wrong body" for b in body_rows if not b.ok
+    ]
+    problems += [
+        f"bodies: {b.body}/{kib(b.total)}/{b.target} not bounded"
+        for b in body_rows
+        if not b.bounded
+    ]
     say("")
     for problem in problems:
         say("PROBLEM " + problem)
@@ -749,7 +888,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "clock": args.clock,
             "rounds": plan.rounds,
             "batch_seconds": plan.batch_seconds,
-            "targets": {t.label: {"build": t.build, "path": t.path, "version": t.version} for t in targets},
+            "targets": {
+                t.label: {"build": t.build, "path": t.path, "version": t.version} for t in targets
+            },
             "elapsed_s": elapsed,
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }

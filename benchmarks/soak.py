@@ -107,11 +107,15 @@ class Pair:
 
 
 def keep_alive(pair: Pair) -> None:
-    got = pair.to_server(Request(method="GET", target="/", headers=[("Host", "example.com")]), EndOfMessage())
+    got = pair.to_server(
+        Request(method="GET", target="/", headers=[("Host", "example.com")]), EndOfMessage()
+    )
     if len(got) != 2:
         raise SoakError(f"keep-alive: server got {got!r}")
     got = pair.to_client(
-        Response(status_code=200, headers=[("Content-Length", str(len(BODY)))]), Data(data=BODY), EndOfMessage()
+        Response(status_code=200, headers=[("Content-Length", str(len(BODY)))]),
+        Data(data=BODY),
+        EndOfMessage(),
     )
     if len(got) < 3:
         raise SoakError(f"keep-alive: client got {got!r}")
@@ -121,11 +125,15 @@ def keep_alive(pair: Pair) -> None:
 def chunked(pair: Pair) -> None:
     chunks = [Data(data=chunk) for chunk in CHUNKS]
     headers = [("Host", "example.com"), ("Transfer-Encoding", "chunked")]
-    got = pair.to_server(Request(method="POST", target="/upload", headers=headers), *chunks, EndOfMessage())
+    got = pair.to_server(
+        Request(method="POST", target="/upload", headers=headers), *chunks, EndOfMessage()
+    )
     if len(got) != 2 + len(CHUNKS):
         raise SoakError(f"chunked: server got {got!r}")
     trailer = EndOfMessage(headers=[("Checksum", "abc")])
-    got = pair.to_client(Response(status_code=200, headers=[("Transfer-Encoding", "chunked")]), *chunks, trailer)
+    got = pair.to_client(
+        Response(status_code=200, headers=[("Transfer-Encoding", "chunked")]), *chunks, trailer
+    )
     if len(got) != 2 + len(CHUNKS):
         raise SoakError(f"chunked: client got {got!r}")
     pair.next_cycle()
@@ -225,23 +233,39 @@ def soak(total: int, report: Callable[[Sample], None]) -> Samples:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cycles", type=int, default=DEFAULT_CYCLES, help="cycles in all (default %(default)s)")
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_CYCLES} cycles (overrides --cycles)")
-    parser.add_argument("--allow-pure", action="store_true", help="run even if h11typed is not the compiled build")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--cycles", type=int, default=DEFAULT_CYCLES, help="cycles in all (default %(default)s)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{QUICK_CYCLES} cycles (overrides --cycles)"
+    )
+    parser.add_argument(
+        "--allow-pure", action="store_true", help="run even if h11typed is not the compiled build"
+    )
     args = parser.parse_args(argv)
     total = QUICK_CYCLES if args.quick else args.cycles
     if total < 10:
         parser.error("--cycles must be at least 10")
     if not h11typed.COMPILED and not args.allow_pure:
-        print("soak: the installed h11typed is not the compiled build (use --allow-pure)", file=sys.stderr)
+        print(
+            "soak: the installed h11typed is not the compiled build (use --allow-pure)",
+            file=sys.stderr,
+        )
         return 2
     build = "compiled" if h11typed.COMPILED else "pure"
-    print(f"soak: {total} cycles through the {build} h11typed {h11typed.__version__} on Python {sys.version.split()[0]}")
+    print(
+        f"soak: {total} cycles through the {build} h11typed {h11typed.__version__} on Python {sys.version.split()[0]}"
+    )
     print(f"{'cycles':>10} {'seconds':>8} {'RSS KiB':>10} {'blocks':>10} {'gc objects':>11}")
 
     def report(s: Sample) -> None:
-        print(f"{s.cycles:>10} {s.seconds:>8.1f} {s.rss_kib:>10} {s.blocks:>10} {s.gc_objects:>11}", flush=True)
+        print(
+            f"{s.cycles:>10} {s.seconds:>8.1f} {s.rss_kib:>10} {s.blocks:>10} {s.gc_objects:>11}",
+            flush=True,
+        )
 
     samples = soak(total, report)
     first, last = samples[0], samples[-1]

@@ -129,7 +129,9 @@ def describe(target: Target) -> str:
     return f"{target.label:<14} {target.version:<8} {target.build:<14} {target.path}"
 
 
-def standard_targets(pure_src: Path | None, say: Callable[[str], None], *, peers: bool = False) -> list[Target]:
+def standard_targets(
+    pure_src: Path | None, say: Callable[[str], None], *, peers: bool = False
+) -> list[Target]:
     """Installed h11typed, its pure copy (unless ``pure_src`` is None), h11, and peers.
 
     A target that cannot be loaded is reported through ``say`` and left out.

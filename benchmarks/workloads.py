@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import h11typed
-
 from benchmarks.targets import Target
 
 Clock = Callable[[], float]
@@ -92,7 +91,9 @@ class Case:
             start = clock()
             for _ in range(k):
                 if op(None) != expected:
-                    raise WrongResult(f"{self.workload}/{self.target}: wrong result inside the timed loop")
+                    raise WrongResult(
+                        f"{self.workload}/{self.target}: wrong result inside the timed loop"
+                    )
             elapsed += clock() - start
             left -= k
         return elapsed
@@ -127,7 +128,10 @@ def split(data: bytes, size: int) -> list[bytes]:
 # a_asv: one page load.
 PAGE_REQUEST_HEADERS: Final = [
     (b"Host", b"shop.example.org"),
-    (b"User-Agent", b"Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0"),
+    (
+        b"User-Agent",
+        b"Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
+    ),
     (b"Accept", b"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
     (b"Accept-Language", b"en-GB,en;q=0.7"),
     (b"Accept-Encoding", b"gzip, deflate, br"),
@@ -167,13 +171,29 @@ _AGENTS: Final = (
 # (target, Accept, Sec-Fetch-Dest): documents, styles, scripts, images, API calls.
 _RESOURCES: Final = (
     (b"/", b"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", b"document"),
-    (b"/docs/getting-started.html", b"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", b"document"),
+    (
+        b"/docs/getting-started.html",
+        b"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        b"document",
+    ),
     (b"/assets/site.4be1c2.css", b"text/css,*/*;q=0.1", b"style"),
     (b"/assets/app.93fa0c7d.js", b"*/*", b"script"),
-    (b"/img/hero-1600x600.avif", b"image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5", b"image"),
+    (
+        b"/img/hero-1600x600.avif",
+        b"image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5",
+        b"image",
+    ),
     (b"/api/v2/orders?status=open&page=3&per_page=50", b"application/json", b"empty"),
-    (b"/favicon.ico", b"image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5", b"image"),
-    (b"/search?q=sans-io+http%2F1.1&lang=en", b"text/html,application/xhtml+xml,*/*;q=0.8", b"document"),
+    (
+        b"/favicon.ico",
+        b"image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5",
+        b"image",
+    ),
+    (
+        b"/search?q=sans-io+http%2F1.1&lang=en",
+        b"text/html,application/xhtml+xml,*/*;q=0.8",
+        b"document",
+    ),
 )
 
 
@@ -199,10 +219,15 @@ def browser_burst(count: int) -> tuple[bytes, list[ParsedHead]]:
             (b"Cache-Control", b"no-cache"),
         ]
         if i % 3:
-            cookie = b"sid=%040x; theme=light; consent=%d" % (i * 0x5DEECE66D * 0x9E3779B1 % (1 << 160), i)
+            cookie = b"sid=%040x; theme=light; consent=%d" % (
+                i * 0x5DEECE66D * 0x9E3779B1 % (1 << 160),
+                i,
+            )
             headers.append((b"Cookie", cookie))
         if i % 4 == 1:
-            headers.append((b"If-Modified-Since", b"Mon, %02d Jun 2024 08:00:00 GMT" % (i % 28 + 1)))
+            headers.append(
+                (b"If-Modified-Since", b"Mon, %02d Jun 2024 08:00:00 GMT" % (i % 28 + 1))
+            )
         wire.append(head(b"GET " + target + b" HTTP/1.1", headers))
         parsed.append((b"GET", target, lowered(headers)))
     return b"".join(wire), parsed
@@ -256,14 +281,16 @@ def trickle_request(family: str, size: int) -> tuple[bytes, HeaderList, bytes]:
         return head(b"POST /upload HTTP/1.1", headers) + body, lowered(headers), body
     chunk = b"the quick brown fox jumps over!!"  # 32 bytes
     headers = [(b"Host", b"example.com"), (b"Transfer-Encoding", b"chunked")]
-    wire = head(b"POST /upload HTTP/1.1", headers) + (b"20\r\n" + chunk + CRLF) * size + b"0\r\n\r\n"
+    wire = (
+        head(b"POST /upload HTTP/1.1", headers) + (b"20\r\n" + chunk + CRLF) * size + b"0\r\n\r\n"
+    )
     return wire, lowered(headers), chunk * size
 
 
 TRICKLES: Final = {
     f"{family}_{scale}": trickle_request(family, size)
     for family, sizes in TRICKLE_SIZES.items()
-    for scale, size in zip(("1x", "2x"), sizes)
+    for scale, size in zip(("1x", "2x"), sizes, strict=True)
 }
 
 SEND_HEADERS: Final = [
@@ -352,7 +379,9 @@ class Api:
         self.count_fields: Callable[[Any], int] = lowered_count if h11r else len
         self.field_list: Callable[[Any], HeaderList] = lowered if h11r else list
         # Extra Connection keyword arguments for the d_* servers.
-        self.trickle_options: dict[str, int] = {"max_header_count": H11R_MAX_HEADER_COUNT} if h11r else {}
+        self.trickle_options: dict[str, int] = (
+            {"max_header_count": H11R_MAX_HEADER_COUNT} if h11r else {}
+        )
 
     def state_of(self, conn: Any) -> Any:
         """The connection's own state (h11's our_state, h11r's local_state)."""
@@ -408,7 +437,10 @@ def asv_case(api: Api) -> Case:
         if not isinstance(request, Request) or not isinstance(end, EndOfMessage):
             raise WrongResult(f"a_asv: events {request!r}, {end!r}")
         parsed = (request.method, request.target, api.field_list(request.headers))
-        expect(parsed == (b"GET", b"/catalogue/shoes", lowered(PAGE_REQUEST_HEADERS)), f"a_asv: request {parsed!r}")
+        expect(
+            parsed == (b"GET", b"/catalogue/shoes", lowered(PAGE_REQUEST_HEADERS)),
+            f"a_asv: request {parsed!r}",
+        )
         expect(out == PAGE_RESPONSE, f"a_asv: response bytes {out!r}")
 
     return Case("a_asv", api.label, simple(op), (2, len(PAGE_RESPONSE)), verify)
@@ -428,10 +460,16 @@ def cycle_case(api: Api) -> Case:
 
         def op(sink: list[object] | None) -> Signature:
             if sends_events:
-                to_server = client.send(Request(method=b"GET", target=b"/", headers=CYCLE_REQUEST_HEADERS)) or b""
+                to_server = (
+                    client.send(Request(method=b"GET", target=b"/", headers=CYCLE_REQUEST_HEADERS))
+                    or b""
+                )
                 to_server += client.send(EndOfMessage()) or b""
             else:
-                to_server = client.send_request(b"GET", b"/", CYCLE_REQUEST_HEADERS) + client.end_of_message()
+                to_server = (
+                    client.send_request(b"GET", b"/", CYCLE_REQUEST_HEADERS)
+                    + client.end_of_message()
+                )
             server.receive_data(to_server)
             events = 0
             while True:
@@ -442,7 +480,9 @@ def cycle_case(api: Api) -> Case:
                 if raw_names and isinstance(event, Request):
                     lowered(event.headers)
             if sends_events:
-                to_client = server.send(Response(status_code=200, headers=CYCLE_RESPONSE_HEADERS)) or b""
+                to_client = (
+                    server.send(Response(status_code=200, headers=CYCLE_RESPONSE_HEADERS)) or b""
+                )
                 to_client += server.send(Data(data=CYCLE_BODY)) or b""
                 to_client += server.send(EndOfMessage()) or b""
             else:
@@ -539,7 +579,9 @@ def pipeline_case(api: Api) -> Case:
     return pipeline_row(api.label, op)
 
 
-def download_row(label: str, workload: str, wire: bytes, body: bytes, prepare: Callable[[int], Op]) -> Case:
+def download_row(
+    label: str, workload: str, wire: bytes, body: bytes, prepare: Callable[[int], Op]
+) -> Case:
     """c_*: a client parses ``wire`` (a 200 with DOWNLOAD_HEADER_COUNT fields) and puts the body in its sink."""
 
     def verify() -> None:
@@ -560,7 +602,9 @@ def download_case(api: Api, workload: str, wire: bytes, body: bytes) -> Case:
     Response, Data, EndOfMessage = api.Response, api.Data, api.EndOfMessage
     count_fields, sends_events = api.count_fields, api.sends_events
     host = [(b"Host", b"example.com")]
-    request = api.Request(method=b"GET", target=b"/download", headers=host) if sends_events else None
+    request = (
+        api.Request(method=b"GET", target=b"/download", headers=host) if sends_events else None
+    )
     end = EndOfMessage() if sends_events else None
     pieces = split(wire, PIECE)
 
@@ -676,7 +720,11 @@ def send_case(api: Api) -> Case:
                 out += conn.send(Data(data=SEND_BODY)) or b""
                 out += conn.send(EndOfMessage()) or b""
             else:
-                out = conn.send_response(200, SEND_HEADERS) + conn.send_data(SEND_BODY) + conn.end_of_message()
+                out = (
+                    conn.send_response(200, SEND_HEADERS)
+                    + conn.send_data(SEND_BODY)
+                    + conn.end_of_message()
+                )
             if sink is not None:
                 sink += [out, api.state_of(conn)]
             return (len(out),)

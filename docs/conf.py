@@ -30,7 +30,7 @@ if Path(h11typed.__file__).resolve().is_relative_to(REPO / "src"):
 
 project = "h11typed"
 author = "the h11typed authors"
-copyright = "the h11typed authors"  # noqa: A001 (Sphinx's name for it)
+copyright = "the h11typed authors"
 release = h11typed.__version__
 version = release
 

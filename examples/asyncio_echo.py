@@ -14,8 +14,9 @@ through it and stop:
 from __future__ import annotations
 
 import asyncio
-from typing import Self
+import contextlib
 from collections.abc import Sequence
+from typing import Self
 
 import h11typed
 
@@ -28,7 +29,9 @@ class StreamPeer:
     Shared with examples/streaming_proxy.py.
     """
 
-    def __init__(self, conn: h11typed.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(
+        self, conn: h11typed.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         self.conn = conn
         self.reader = reader
         self.writer = writer
@@ -71,10 +74,8 @@ class StreamPeer:
 
     async def close(self) -> None:
         self.writer.close()
-        try:
+        with contextlib.suppress(OSError):
             await self.writer.wait_closed()
-        except OSError:
-            pass
 
 
 async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -90,7 +91,9 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
                 await peer.send(h11typed.InformationalResponse(status_code=100, headers=[]))
             body = await peer.read_body()
             length = str(len(body)).encode("ascii")
-            await peer.send(h11typed.Response(status_code=200, headers=[(b"Content-Length", length)]))
+            await peer.send(
+                h11typed.Response(status_code=200, headers=[(b"Content-Length", length)])
+            )
             await peer.send(h11typed.Data(data=body))
             await peer.send(h11typed.EndOfMessage())
             if not peer.next_cycle():
@@ -159,7 +162,10 @@ async def echo_many(host: str, port: int, messages: Sequence[bytes]) -> list[byt
     echoes: list[bytes] = []
     try:
         for message in messages:
-            headers = [(b"Host", host.encode("ascii")), (b"Content-Length", str(len(message)).encode("ascii"))]
+            headers = [
+                (b"Host", host.encode("ascii")),
+                (b"Content-Length", str(len(message)).encode("ascii")),
+            ]
             await peer.send(h11typed.Request(method=b"POST", target=b"/echo", headers=headers))
             await peer.send(h11typed.Data(data=message))
             await peer.send(h11typed.EndOfMessage())
@@ -179,7 +185,7 @@ async def main() -> None:
         print(f"echo server on {server.host}:{server.port}")
         messages = [b"hello", b"sans-io", b"x" * 100_000]
         echoes = await echo_many(server.host, server.port, messages)
-        for sent, got in zip(messages, echoes):
+        for sent, got in zip(messages, echoes, strict=True):
             shown = got if len(got) < 40 else got[:20] + b"..." + got[-10:]
             print(f"sent {len(sent):6d} bytes, echoed {len(got):6d} bytes: {shown!r}")
 

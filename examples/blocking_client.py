@@ -56,7 +56,9 @@ class Client:
     idempotent request once on a fresh connection.
     """
 
-    def __init__(self, host: str, port: int, *, timeout: float = 10.0, trace: Trace | None = None) -> None:
+    def __init__(
+        self, host: str, port: int, *, timeout: float = 10.0, trace: Trace | None = None
+    ) -> None:
         self.host = host
         self.port = port
         self.timeout = timeout
@@ -71,7 +73,10 @@ class Client:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 

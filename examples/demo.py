@@ -25,13 +25,12 @@ if __name__ == "__main__" and not __package__:
     # Run as a script: make the repository root importable for `examples.*` and `benchmarks.*`.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import h11typed  # noqa: E402
-
-from benchmarks.bench import build_cases  # noqa: E402
-from benchmarks.runner import Result, format_results, measure, summarise  # noqa: E402
-from benchmarks.targets import DEFAULT_PURE_SRC, build_of, describe, standard_targets  # noqa: E402
-from examples.blocking_client import Client, Reply, Trace  # noqa: E402
-from examples.threaded_server import ThreadedServer  # noqa: E402
+import h11typed
+from benchmarks.bench import build_cases
+from benchmarks.runner import Result, format_results, measure, summarise
+from benchmarks.targets import DEFAULT_PURE_SRC, build_of, describe, standard_targets
+from examples.blocking_client import Client, Reply, Trace
+from examples.threaded_server import ThreadedServer
 
 Say = Callable[[str], None]
 
@@ -61,7 +60,9 @@ def show_build(say: Say) -> str:
     say(f"  package: {h11typed.__file__}")
     say(f"  engine:  {core.__file__}")
     if build == "pure":
-        say("  This is the pure-Python build; everything below still runs, but 'h11typed' is not compiled.")
+        say(
+            "  This is the pure-Python build; everything below still runs, but 'h11typed' is not compiled."
+        )
     return build
 
 
@@ -104,7 +105,9 @@ def show_chunked_response(host: str, port: int, say: Say) -> Reply:
     heading(say, "A chunked response body", "--")
     with Client(host, port, trace=wire_printer(say)) as client:
         reply = client.request(b"GET", b"/chunked?n=3")
-    say(f"-> each chunk is a size line in hex, then the data; the client reassembled {len(reply.body)} bytes:")
+    say(
+        f"-> each chunk is a size line in hex, then the data; the client reassembled {len(reply.body)} bytes:"
+    )
     say(f"   {reply.body!r}")
     return reply
 
@@ -115,7 +118,9 @@ def show_chunked_upload(host: str, port: int, say: Say) -> Reply:
     with Client(host, port, trace=wire_printer(say)) as client:
         reply = client.request(b"POST", b"/echo", body=pieces)
     framing, events = reply.header(b"x-received-framing"), reply.header(b"x-received-data-events")
-    say(f"-> the server read it as {framing!r} framing in {events!r} Data events and echoed {reply.body!r}")
+    say(
+        f"-> the server read it as {framing!r} framing in {events!r} Data events and echoed {reply.body!r}"
+    )
     return reply
 
 
@@ -124,7 +129,11 @@ def show_continue(host: str, port: int, say: Say) -> list[Reply]:
     replies: list[Reply] = []
     with Client(host, port, trace=wire_printer(say)) as client:
         say("accepted: the server answers 100, then the client sends the body")
-        replies.append(client.request(b"POST", b"/echo", body=b"a body worth waiting for", expect_continue=True))
+        replies.append(
+            client.request(
+                b"POST", b"/echo", body=b"a body worth waiting for", expect_continue=True
+            )
+        )
         say(f"-> 1xx seen first: {replies[-1].informational}, final status {replies[-1].status}")
         say("refused: a 2 MB upload gets 413 at once, and the body is never sent")
         too_big = [(b"Content-Length", b"2000000")]
@@ -135,7 +144,10 @@ def show_continue(host: str, port: int, say: Say) -> list[Reply]:
 
 def show_transcripts(say: Say) -> None:
     with ThreadedServer("127.0.0.1", 0) as server:
-        heading(say, f"2. A live exchange with the threaded example server on {server.host}:{server.port}")
+        heading(
+            say,
+            f"2. A live exchange with the threaded example server on {server.host}:{server.port}",
+        )
         say("(lines the client sent start with '>>', lines it received with '<<')")
         show_keep_alive(server.host, server.port, say)
         show_chunked_response(server.host, server.port, say)
@@ -147,7 +159,12 @@ def show_transcripts(say: Say) -> None:
 
 
 def compare_speed(
-    pure_src: Path | None, say: Say, *, rounds: int, batch_seconds: float, workloads: Sequence[str] = tuple(SPEED_WORKLOADS)
+    pure_src: Path | None,
+    say: Say,
+    *,
+    rounds: int,
+    batch_seconds: float,
+    workloads: Sequence[str] = tuple(SPEED_WORKLOADS),
 ) -> list[Result]:
     """Time the installed h11typed, its pure copy and h11, interleaved; print the table."""
     heading(say, "3. Speed: compiled h11typed vs pure h11typed vs h11")
@@ -168,9 +185,14 @@ def compare_speed(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
-        "--pure-src", type=Path, default=DEFAULT_PURE_SRC, help="directory holding h11typed/ (default: src)"
+        "--pure-src",
+        type=Path,
+        default=DEFAULT_PURE_SRC,
+        help="directory holding h11typed/ (default: src)",
     )
     parser.add_argument("--quick", action="store_true", help="a shorter speed comparison (~10 s)")
     args = parser.parse_args(argv)

@@ -23,6 +23,7 @@ Run it from the repository root to proxy a local port to an upstream server:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -54,7 +55,9 @@ def forwarded_headers(headers: Sequence[tuple[bytes, bytes]]) -> Headers:
     for name, value in headers:
         if name == b"connection":
             named.update(token.strip().lower() for token in value.split(b","))
-    return [(name, value) for name, value in headers if name not in HOP_BY_HOP and name not in named]
+    return [
+        (name, value) for name, value in headers if name not in HOP_BY_HOP and name not in named
+    ]
 
 
 async def _pump_request(client: StreamPeer, upstream: StreamPeer) -> None:
@@ -78,24 +81,34 @@ async def _pump_response(client: StreamPeer, upstream: StreamPeer) -> None:
             if event.status_code == 101:
                 raise h11typed.RemoteProtocolError("this proxy does not tunnel protocol upgrades")
             await client.send(
-                h11typed.InformationalResponse(status_code=event.status_code, headers=forwarded_headers(event.headers))
+                h11typed.InformationalResponse(
+                    status_code=event.status_code, headers=forwarded_headers(event.headers)
+                )
             )
         elif isinstance(event, h11typed.Response):
             headers = [*forwarded_headers(event.headers), VIA]
-            await client.send(h11typed.Response(status_code=event.status_code, headers=headers, reason=event.reason))
+            await client.send(
+                h11typed.Response(
+                    status_code=event.status_code, headers=headers, reason=event.reason
+                )
+            )
         elif isinstance(event, h11typed.Data):
             await client.send(h11typed.Data(data=event.data))
         elif isinstance(event, h11typed.EndOfMessage):
             await client.send(h11typed.EndOfMessage(headers=forwarded_headers(event.headers)))
             return
         else:
-            raise h11typed.RemoteProtocolError(f"upstream closed before its response ended ({event!r})")
+            raise h11typed.RemoteProtocolError(
+                f"upstream closed before its response ended ({event!r})"
+            )
 
 
 class StreamingProxy(StreamServer):
     """``async with StreamingProxy(upstream_host, upstream_port) as proxy`` listens on ``proxy.port``."""
 
-    def __init__(self, upstream_host: str, upstream_port: int, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, upstream_host: str, upstream_port: int, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
         super().__init__(host, port)
         self.upstream = (upstream_host, upstream_port)
 
@@ -103,7 +116,10 @@ class StreamingProxy(StreamServer):
         client = StreamPeer(h11typed.Connection(our_role=h11typed.SERVER), reader, writer)
         try:
             while await self._proxy_one(client):
-                if client.conn.our_state is not h11typed.DONE or client.conn.their_state is not h11typed.DONE:
+                if (
+                    client.conn.our_state is not h11typed.DONE
+                    or client.conn.their_state is not h11typed.DONE
+                ):
                     break
                 client.conn.start_next_cycle()
         except (h11typed.ProtocolError, OSError):
@@ -121,7 +137,9 @@ class StreamingProxy(StreamServer):
         try:
             reader, writer = await asyncio.open_connection(*self.upstream)
         except OSError:
-            await client.send(h11typed.Response(status_code=502, headers=[(b"Content-Length", b"0"), VIA]))
+            await client.send(
+                h11typed.Response(status_code=502, headers=[(b"Content-Length", b"0"), VIA])
+            )
             await client.send(h11typed.EndOfMessage())
             return client.conn.their_state is h11typed.DONE
         upstream = StreamPeer(h11typed.Connection(our_role=h11typed.CLIENT), reader, writer)
@@ -130,7 +148,9 @@ class StreamingProxy(StreamServer):
             if any(name == b"transfer-encoding" for name, _ in request.headers):
                 headers.append((b"Transfer-Encoding", b"chunked"))
             headers.append(VIA)
-            await upstream.send(h11typed.Request(method=request.method, target=request.target, headers=headers))
+            await upstream.send(
+                h11typed.Request(method=request.method, target=request.target, headers=headers)
+            )
             sending = asyncio.create_task(_pump_request(client, upstream))
             receiving = asyncio.create_task(_pump_response(client, upstream))
             try:
@@ -153,7 +173,9 @@ class StreamingProxy(StreamServer):
 
 async def _main(port: int, upstream_host: str, upstream_port: int) -> None:
     async with StreamingProxy(upstream_host, upstream_port, port=port) as proxy:
-        print(f"proxying http://{proxy.host}:{proxy.port}/ to {upstream_host}:{upstream_port}; Ctrl-C stops")
+        print(
+            f"proxying http://{proxy.host}:{proxy.port}/ to {upstream_host}:{upstream_port}; Ctrl-C stops"
+        )
         await asyncio.Event().wait()
 
 
@@ -161,10 +183,8 @@ def main(argv: Sequence[str]) -> int:
     if len(argv) != 3:
         print("usage: streaming_proxy.py LISTEN_PORT UPSTREAM_HOST UPSTREAM_PORT", file=sys.stderr)
         return 2
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_main(int(argv[0]), argv[1], int(argv[2])))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

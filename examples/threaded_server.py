@@ -24,6 +24,7 @@ Run it as a script to serve on a port (default 8000) until Ctrl-C:
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import socketserver
 import sys
@@ -224,16 +225,15 @@ class _TCPServer(socketserver.ThreadingTCPServer):
         # Wakes every connection thread blocked in recv(): it reads b"" and ends.
         with self._lock:
             for sock in self._open:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
 
 class _Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         server, sock = self.server, self.request
-        assert isinstance(server, _TCPServer) and isinstance(sock, socket.socket)
+        assert isinstance(server, _TCPServer)
+        assert isinstance(sock, socket.socket)
         sock.settimeout(server.idle_timeout)
         # Responses go out in several small writes; Nagle's algorithm would hold
         # each one back until the previous is acknowledged.
@@ -252,7 +252,9 @@ class ThreadedServer:
     picks a free port, readable from ``server.port``.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, idle_timeout: float = 30.0) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, *, idle_timeout: float = 30.0
+    ) -> None:
         self._server = _TCPServer((host, port), idle_timeout)
         self._thread: threading.Thread | None = None
 
@@ -268,7 +270,10 @@ class ThreadedServer:
 
     def start(self) -> ThreadedServer:
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="h11typed-server", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="h11typed-server",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -290,7 +295,10 @@ class ThreadedServer:
         return self.start() if self._thread is None else self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()
 
@@ -298,7 +306,9 @@ class ThreadedServer:
 def main(argv: Sequence[str]) -> int:
     port = int(argv[0]) if argv else 8000
     server = ThreadedServer("127.0.0.1", port)
-    print(f"serving on http://{server.host}:{server.port}/ (h11typed, COMPILED={h11typed.COMPILED}); Ctrl-C stops")
+    print(
+        f"serving on http://{server.host}:{server.port}/ (h11typed, COMPILED={h11typed.COMPILED}); Ctrl-C stops"
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -18,6 +18,7 @@ Run it as a script to serve on a port (default 8000) until Ctrl-C:
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -114,7 +115,9 @@ class _Session:
 
     async def _read_body(self) -> bytes:
         if self.conn.they_are_waiting_for_100_continue:
-            await self._send(h11typed.InformationalResponse(status_code=100, headers=[SERVER_HEADER]))
+            await self._send(
+                h11typed.InformationalResponse(status_code=100, headers=[SERVER_HEADER])
+            )
         body = bytearray()
         while True:
             event = await self._next_event()
@@ -129,7 +132,9 @@ class _Session:
 
     async def _respond(self, status: int, headers: Headers, body: bytes) -> None:
         length = (b"Content-Length", str(len(body)).encode("ascii"))
-        await self._send(h11typed.Response(status_code=status, headers=[SERVER_HEADER, *headers, length]))
+        await self._send(
+            h11typed.Response(status_code=status, headers=[SERVER_HEADER, *headers, length])
+        )
         # A response to HEAD has the GET response's head but never a body (RFC 9110 section 9.3.2).
         if body and self.method != b"HEAD":
             await self._send(h11typed.Data(data=body))
@@ -140,7 +145,9 @@ class _Session:
             return
         body = f"{status} {reason}\n".encode("utf-8", "replace")
         try:
-            await self._respond(status, [(b"Content-Type", b"text/plain"), (b"Connection", b"close")], body)
+            await self._respond(
+                status, [(b"Content-Type", b"text/plain"), (b"Connection", b"close")], body
+            )
         except (h11typed.LocalProtocolError, trio.BrokenResourceError):
             return
 
@@ -196,14 +203,14 @@ async def serve(
 async def _main(port: int) -> None:
     async with trio.open_nursery() as nursery:
         bound = await nursery.start(partial(serve, "127.0.0.1", port))
-        print(f"serving on http://127.0.0.1:{bound}/ (h11typed, COMPILED={h11typed.COMPILED}); Ctrl-C stops")
+        print(
+            f"serving on http://127.0.0.1:{bound}/ (h11typed, COMPILED={h11typed.COMPILED}); Ctrl-C stops"
+        )
 
 
 def main(argv: Sequence[str]) -> int:
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         trio.run(_main, int(argv[0]) if argv else 8000)
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

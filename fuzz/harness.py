@@ -43,7 +43,7 @@ import h11typed._connection
 # only). The targets run as scripts from fuzz/, so put the checkout's root on the
 # path to import it.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.driver import NoProgress, ReceiveDriver  # noqa: E402
+from tests.driver import NoProgress, ReceiveDriver
 
 # Inputs stay below this (the targets pass -max_len) to keep executions fast; the
 # size limit is still exercised, through the small limits in LIMITS.
@@ -233,7 +233,9 @@ class _Driver(ReceiveDriver):
         connection must keep saying so (and say nothing else)."""
         hint = getattr(error, "error_status_hint", None)
         if type(hint) is not int or not 400 <= hint <= 599:
-            raise Finding(f"RemoteProtocolError with error_status_hint={hint!r}: {error}") from error
+            raise Finding(
+                f"RemoteProtocolError with error_status_hint={hint!r}: {error}"
+            ) from error
         self.trace.append(("error", type(error).__name__, hint, str(error)))
         try:
             again = self.conn.next_event()
@@ -251,7 +253,9 @@ class _Driver(ReceiveDriver):
         return self.trace
 
 
-def drive(lib: Any, role: str, mode: int, pieces: Sequence[bytes | bytearray | memoryview]) -> Trace:
+def drive(
+    lib: Any, role: str, mode: int, pieces: Sequence[bytes | bytearray | memoryview]
+) -> Trace:
     """Feed ``pieces`` (none empty) then EOF to a fresh ``role`` connection of ``lib``."""
     size = sum(len(piece) for piece in pieces)
     # About 4 events per input byte at most; beyond that it is a hang.
@@ -337,10 +341,10 @@ def plain(trace: Trace) -> list[object]:
 
 
 def _first_difference(a: Sequence[object], b: Sequence[object]) -> str:
-    for index, (x, y) in enumerate(zip(a, b)):
+    for index, (x, y) in enumerate(zip(a, b, strict=False)):
         if x != y:
             return f"at item {index}:\n  {x!r}\n  {y!r}"
-    return f"lengths {len(a)} and {len(b)}; tails {a[len(b):][:3]!r} / {b[len(a):][:3]!r}"
+    return f"lengths {len(a)} and {len(b)}; tails {a[len(b) :][:3]!r} / {b[len(a) :][:3]!r}"
 
 
 def _describe(pieces: Sequence[bytes | bytearray | memoryview]) -> str:
@@ -384,7 +388,9 @@ class Target:
                     + _first_difference(reference, merged(compiled))
                 )
         if len(stream) <= BYTEWISE_MAX:
-            bytewise = drive(self.compiled, self.role, mode, [stream[i : i + 1] for i in range(len(stream))])
+            bytewise = drive(
+                self.compiled, self.role, mode, [stream[i : i + 1] for i in range(len(stream))]
+            )
             if merged(bytewise) != reference:
                 raise Finding(
                     f"{self.role}, mode {mode}: events fed one byte at a time differ from fed whole "

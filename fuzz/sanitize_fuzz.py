@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 import atheris  # type: ignore[import-untyped, import-not-found, unused-ignore]
-
 from harness import MAX_LEN, ROLES, Target, load_pure
 
 if len(sys.argv) < 2 or sys.argv[1] not in ROLES:

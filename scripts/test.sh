@@ -15,7 +15,9 @@
 #                once, on the oldest Python (mypy.ini: python_version)
 #   4. pyright   strict (pyproject.toml [tool.pyright]) over src, tests, examples, once,
 #                with the same venv's packages
-#   5. per Python, oldest first:
+#   5. ruff      lint (ruff check) and formatting (ruff format --check), rules in
+#                pyproject.toml [tool.ruff]
+#   6. per Python, oldest first:
 #        mypyc   pytest against the compiled wheel installed in .venv-mypyc[-X.Y]
 #        pure    pytest against the pure install in .venv-pure[-X.Y]; on the oldest
 #                Python with line and branch coverage of the installed package (the
@@ -207,7 +209,16 @@ begin
 PYRIGHT_PYTHON_IGNORE_WARNINGS=1 "$mypy_venv/bin/pyright" --pythonpath "$mypy_venv/bin/python" "${pyright_dirs[@]}"
 record pyright $? "${pyright_dirs[*]}"
 
-# --- 5. both builds on each Python -----------------------------------------------
+# --- 5. ruff ----------------------------------------------------------------------
+echo
+echo "=== ruff check; ruff format --check ==="
+begin
+ruff_rc=0
+"$mypy_venv/bin/ruff" check . || ruff_rc=1
+"$mypy_venv/bin/ruff" format --check . || ruff_rc=1
+record ruff "$ruff_rc" "lint and format"
+
+# --- 6. both builds on each Python -----------------------------------------------
 # --cov=h11typed measures the package as imported, i.e. the site-packages copy
 # in .venv-pure; pyproject.toml's [tool.coverage.paths] reports it as src/h11typed.
 cov_args=(--cov=h11typed --cov-branch --cov-report=term-missing)

@@ -73,7 +73,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "against an installed build. Run scripts/setup-venvs.sh and use "
             ".venv-pure/bin/python or .venv-mypyc/bin/python, without src/ on PYTHONPATH."
         )
-    if h11typed.COMPILED != (build == "mypyc"):
+    if (build == "mypyc") != h11typed.COMPILED:
         raise pytest.UsageError(
             f"h11typed.COMPILED is {h11typed.COMPILED}, but {path} is the {build} build"
         )

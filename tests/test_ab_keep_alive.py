@@ -73,10 +73,14 @@ def _run_ab(args: list[str], url: str, shown: str) -> AbReport:
     """Run ab; ``shown`` names the run in messages."""
     command = [_ab_path(), *args, url]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=AB_TIMEOUT, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=AB_TIMEOUT, check=False
+        )
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"ab did not finish within {AB_TIMEOUT} s: {exc}")
-    assert done.returncode == 0, f"{shown} exited with {done.returncode}:\n{done.stdout}\n{done.stderr}"
+    assert done.returncode == 0, (
+        f"{shown} exited with {done.returncode}:\n{done.stdout}\n{done.stderr}"
+    )
     report = AbReport(shown, done.stdout)
     print(report.summary())
     return report

@@ -48,7 +48,16 @@ def start_session(**env: str) -> subprocess.CompletedProcess[str]:
     environ = {name: value for name, value in os.environ.items() if name != "H11TYPED_EXPECT_BUILD"}
     environ.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q", __file__],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--collect-only",
+            "-q",
+            __file__,
+        ],
         cwd=REPO_ROOT,
         env=environ,
         capture_output=True,
@@ -94,7 +103,8 @@ def test_compiled_build_ships_its_mypyc_runtime_library(h11typed_build: Build) -
     if h11typed_build != "mypyc":
         pytest.skip("compiled build only")
     spec = importlib.util.find_spec(MYPYC_RUNTIME_MODULE)
-    assert spec is not None and is_extension_module(spec.origin)
+    assert spec is not None
+    assert is_extension_module(spec.origin)
 
 
 def test_pure_build_ships_no_extension_modules(h11typed_build: Build) -> None:

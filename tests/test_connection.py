@@ -28,7 +28,6 @@ from h11typed import (
     Response,
 )
 from h11typed._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
-
 from tests.helpers import ConnectionPair, events_from
 
 if TYPE_CHECKING:
@@ -76,7 +75,7 @@ def test_our_role_can_be_given_positionally() -> None:
 
 @pytest.mark.parametrize("bad_role", ["potato", "client", IDLE])
 def test_constructing_with_a_role_that_is_not_a_role_raises_value_error(bad_role: Any) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="expected CLIENT or SERVER"):
         Connection(our_role=bad_role)
 
 

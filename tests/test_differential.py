@@ -114,7 +114,10 @@ _VALID_HOST: Final = re.compile(
 _TCHAR: Final = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]"
 _H11_CHUNK_LINE: Final = re.compile(rb"[0-9A-Fa-f]{1,20}(?:;.*)?[ \t]*")
 _RFC_CHUNK_LINE: Final = re.compile(
-    rb"[0-9A-Fa-f]{1,20}(?:[ \t]*;[ \t]*" + _TCHAR + rb"+(?:[ \t]*=[ \t]*(?:" + _TCHAR
+    rb"[0-9A-Fa-f]{1,20}(?:[ \t]*;[ \t]*"
+    + _TCHAR
+    + rb"+(?:[ \t]*=[ \t]*(?:"
+    + _TCHAR
     + rb'+|"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])*"))?)*[ \t]*'
 )
 
@@ -145,7 +148,9 @@ def stricter_than_h11_may_apply(data: bytes) -> bool:
     # Lines end in LF, with or without CR (a head may end in a bare LF).
     for line in data.split(b"\n"):
         line = line.removesuffix(b"\r")
-        if b";" in line and bool(_H11_CHUNK_LINE.fullmatch(line)) != bool(_RFC_CHUNK_LINE.fullmatch(line)):
+        if b";" in line and bool(_H11_CHUNK_LINE.fullmatch(line)) != bool(
+            _RFC_CHUNK_LINE.fullmatch(line)
+        ):
             return True
     return False
 
@@ -177,7 +182,11 @@ def assert_same_reception(
         )
         for lib in LIBS
     )
-    if ours != theirs and ours.error == ("RemoteProtocolError", 431) and max_incomplete_event_size is not None:
+    if (
+        ours != theirs
+        and ours.error == ("RemoteProtocolError", 431)
+        and max_incomplete_event_size is not None
+    ):
         # Difference 6: the limit may strike where h11 read on, after the same events
         # (the last may be a Data run that h11 continued).
         agreed = max(len(ours.trace) - 2, 0)

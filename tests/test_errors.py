@@ -103,7 +103,7 @@ def test_error_survives_pickling_with_its_type_message_and_hint(
     error_class: type[ProtocolError], protocol: int
 ) -> None:
     # Errors cross process boundaries (multiprocessing, task queues).
-    restored = pickle.loads(pickle.dumps(error_class("too big", 431), protocol))  # noqa: S301
+    restored = pickle.loads(pickle.dumps(error_class("too big", 431), protocol))
     assert type(restored) is error_class
     assert (restored.args, restored.error_status_hint) == (("too big",), 431)
 

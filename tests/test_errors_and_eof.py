@@ -30,7 +30,6 @@ from h11typed import (
     Request,
     Response,
 )
-
 from tests.helpers import ConnectionPair, Feed, events_from, parametrize_feed
 
 if TYPE_CHECKING:

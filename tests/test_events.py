@@ -316,14 +316,14 @@ def test_connection_closed_instances_collapse_in_a_set() -> None:
 @pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
 def test_event_survives_a_pickle_round_trip(make: Callable[[], Event], protocol: int) -> None:
     event = make()
-    restored = pickle.loads(pickle.dumps(event, protocol))  # noqa: S301
+    restored = pickle.loads(pickle.dumps(event, protocol))
     assert type(restored) is type(event)
     assert restored == event
 
 
 def test_pickled_request_keeps_the_raw_header_casing() -> None:
     request = make_request(headers=[(b"Host", b"a"), (b"X-MiXeD", b"v")])
-    restored = pickle.loads(pickle.dumps(request))  # noqa: S301
+    restored = pickle.loads(pickle.dumps(request))
     assert restored.headers.raw_items() == [(b"Host", b"a"), (b"X-MiXeD", b"v")]
 
 
@@ -390,7 +390,9 @@ def test_data_matches_positionally_in_field_order() -> None:
     ("event_class", "positional"),
     [
         pytest.param(Request, (b"GET", [HOST], b"/"), id="Request"),
-        pytest.param(InformationalResponse, (list[tuple[bytes, bytes]](), 100), id="InformationalResponse"),
+        pytest.param(
+            InformationalResponse, (list[tuple[bytes, bytes]](), 100), id="InformationalResponse"
+        ),
         pytest.param(Response, (list[tuple[bytes, bytes]](), 200), id="Response"),
         pytest.param(EndOfMessage, (list[tuple[bytes, bytes]](),), id="EndOfMessage"),
     ],
@@ -408,7 +410,9 @@ def test_constructor_is_keyword_only(event_class: type[Event], positional: tuple
         pytest.param(Request, {"method": b"GET", "headers": [HOST]}, "target", id="Request-target"),
         pytest.param(Response, {"headers": []}, "status_code", id="Response-status_code"),
         pytest.param(Response, {"status_code": 200}, "headers", id="Response-headers"),
-        pytest.param(InformationalResponse, {"headers": []}, "status_code", id="InformationalResponse"),
+        pytest.param(
+            InformationalResponse, {"headers": []}, "status_code", id="InformationalResponse"
+        ),
     ],
 )
 def test_a_missing_required_argument_is_python_s_type_error_naming_it(
@@ -440,16 +444,23 @@ def test_unknown_keyword_raises_type_error(event_class: type[Event]) -> None:
             "(*, headers, status_code, http_version=b'1.1', reason=b'')",
             id="InformationalResponse",
         ),
-        pytest.param(Response, "(*, headers, status_code, http_version=b'1.1', reason=b'')", id="Response"),
+        pytest.param(
+            Response, "(*, headers, status_code, http_version=b'1.1', reason=b'')", id="Response"
+        ),
         pytest.param(EndOfMessage, "(*, headers=None)", id="EndOfMessage"),
         pytest.param(Data, "(data, chunk_start=False, chunk_end=False)", id="Data"),
     ],
 )
-def test_signature_has_h11s_parameters_and_nothing_else(event_class: type[Event], parameters: str) -> None:
+def test_signature_has_h11s_parameters_and_nothing_else(
+    event_class: type[Event], parameters: str
+) -> None:
     """The constructors' parameters are h11 0.16.0's public ones: no private parameter
     (the parser's trusted construction is not reachable through them)."""
     shown = inspect.signature(event_class).replace(return_annotation=inspect.Signature.empty)
-    bare = [parameter.replace(annotation=inspect.Parameter.empty) for parameter in shown.parameters.values()]
+    bare = [
+        parameter.replace(annotation=inspect.Parameter.empty)
+        for parameter in shown.parameters.values()
+    ]
     assert str(shown.replace(parameters=bare)) == parameters
 
 

@@ -20,7 +20,13 @@ import h11typed
 from benchmarks import bench, memory
 from benchmarks.peers import httptools_cases
 from benchmarks.runner import format_results, measure, summarise
-from benchmarks.targets import DEFAULT_PURE_SRC, Target, load_httptools, load_installed, load_pure_copy
+from benchmarks.targets import (
+    DEFAULT_PURE_SRC,
+    Target,
+    load_httptools,
+    load_installed,
+    load_pure_copy,
+)
 from benchmarks.workloads import TRICKLES, WORKLOAD_ORDER, Case, h11_cases, simple
 from examples import demo
 from examples.asyncio_echo import EchoServer, echo_many
@@ -43,7 +49,9 @@ def wire() -> list[tuple[str, bytes]]:
 
 
 def traced_client(server: ThreadedServer, wire: list[tuple[str, bytes]]) -> Client:
-    return Client(server.host, server.port, timeout=TIMEOUT, trace=lambda way, data: wire.append((way, data)))
+    return Client(
+        server.host, server.port, timeout=TIMEOUT, trace=lambda way, data: wire.append((way, data))
+    )
 
 
 def received(wire: list[tuple[str, bytes]]) -> bytes:
@@ -87,7 +95,9 @@ def test_connection_close_makes_the_client_reconnect(server: ThreadedServer) -> 
         assert client.connections_opened == 2
 
 
-def test_chunked_route_frames_its_body_in_chunks(server: ThreadedServer, wire: list[tuple[str, bytes]]) -> None:
+def test_chunked_route_frames_its_body_in_chunks(
+    server: ThreadedServer, wire: list[tuple[str, bytes]]
+) -> None:
     with traced_client(server, wire) as client:
         reply = client.request(b"GET", b"/chunked?n=2")
     assert reply.body == b"line 1 of 2\nline 2 of 2\n"
@@ -118,11 +128,17 @@ def test_server_sends_100_continue_before_the_client_sends_the_body(
     server: ThreadedServer, wire: list[tuple[str, bytes]]
 ) -> None:
     with traced_client(server, wire) as client:
-        reply = client.request(b"POST", b"/echo", body=b"the body", expect_continue=True, continue_timeout=TIMEOUT)
+        reply = client.request(
+            b"POST", b"/echo", body=b"the body", expect_continue=True, continue_timeout=TIMEOUT
+        )
     assert (reply.status, reply.informational, reply.body) == (200, [100], b"the body")
     assert reply.header(b"x-sent-100-continue") == b"yes"
     # RFC 9110 section 10.1.1: the client holds the body until the 100 arrives.
-    continue_at = next(i for i, (way, data) in enumerate(wire) if way == "recv" and data.startswith(b"HTTP/1.1 100"))
+    continue_at = next(
+        i
+        for i, (way, data) in enumerate(wire)
+        if way == "recv" and data.startswith(b"HTTP/1.1 100")
+    )
     body_at = next(i for i, (way, data) in enumerate(wire) if way == "send" and data == b"the body")
     assert continue_at < body_at
 
@@ -163,7 +179,9 @@ def test_client_sends_the_body_anyway_when_no_100_comes() -> None:
     thread.start()
     try:
         with Client("127.0.0.1", listener.getsockname()[1], timeout=TIMEOUT) as client:
-            reply = client.request(b"PUT", b"/x", body=b"body", expect_continue=True, continue_timeout=0.2)
+            reply = client.request(
+                b"PUT", b"/x", body=b"body", expect_continue=True, continue_timeout=0.2
+            )
     finally:
         thread.join(TIMEOUT)
         listener.close()
@@ -236,7 +254,9 @@ def test_demo_chunked_transcripts_show_the_chunk_framing(server: ThreadedServer)
     assert "  >> 0\\r\\n" in lines
 
 
-def test_demo_continue_transcript_shows_accepted_and_refused_uploads(server: ThreadedServer) -> None:
+def test_demo_continue_transcript_shows_accepted_and_refused_uploads(
+    server: ThreadedServer,
+) -> None:
     lines: list[str] = []
     accepted, refused = demo.show_continue(server.host, server.port, lines.append)
     assert (accepted.status, accepted.informational) == (200, [100])
@@ -247,7 +267,9 @@ def test_demo_continue_transcript_shows_accepted_and_refused_uploads(server: Thr
 def test_demo_speed_comparison_runs_on_a_tiny_workload() -> None:
     lines: list[str] = []
     pure_src = DEFAULT_PURE_SRC if (DEFAULT_PURE_SRC / "h11typed").is_dir() else None
-    results = demo.compare_speed(pure_src, lines.append, rounds=1, batch_seconds=0.001, workloads=["a_cycle"])
+    results = demo.compare_speed(
+        pure_src, lines.append, rounds=1, batch_seconds=0.001, workloads=["a_cycle"]
+    )
     assert [result.error for result in results] == [None] * len(results)
     assert "h11typed" in {result.target for result in results}
     assert "\na_cycle " in "\n".join(lines)
@@ -282,13 +304,23 @@ def test_wrong_output_marks_the_case_failed() -> None:
     honest = h11_cases(load_installed("h11typed"), ["a_cycle"])[0]
     lying = Case("a_cycle", "liar", simple(lambda sink: (0, 0)), honest.expected, lambda: None)
     measure([lying], rounds=1, batch_seconds=0.001, clock=lambda: 0.0, say=lambda text: None)
-    assert lying.error is not None and "wrong result" in lying.error
+    assert lying.error is not None
+    assert "wrong result" in lying.error
     assert "FAILED" in format_results(summarise([lying], "h11"), "h11")
 
 
 def test_bench_main_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    argv = ["--rounds", "1", "--batch-seconds", "0.001", "--only", "a_cycle", "--no-pure", "--no-peers"]
+    argv = [
+        "--rounds",
+        "1",
+        "--batch-seconds",
+        "0.001",
+        "--only",
+        "a_cycle",
+        "--no-pure",
+        "--no-peers",
+    ]
     assert bench.main([*argv, "--json", str(out)]) == 0
     report = json.loads(out.read_text())
     rows = {row["target"]: row for row in report["results"]}

@@ -19,9 +19,9 @@ from h11typed import (
     Data,
     EndOfMessage,
     Event,
+    RemoteProtocolError,
     Request,
     Response,
-    RemoteProtocolError,
 )
 from h11typed._abnf import is_host
 from tests.helpers import Feed, events_from, normalize_data_events, parametrize_feed
@@ -145,7 +145,9 @@ def test_a_bad_header_line_is_reported_before_a_bad_host() -> None:
 
 def test_the_host_of_a_response_is_not_checked() -> None:
     # Host is a request field; a response carrying one is not judged by it.
-    events = events_from(_client_after_get(), b"HTTP/1.1 200 OK\r\nHost: a b\r\nContent-Length: 0\r\n\r\n")
+    events = events_from(
+        _client_after_get(), b"HTTP/1.1 200 OK\r\nHost: a b\r\nContent-Length: 0\r\n\r\n"
+    )
     assert [type(event) for event in events] == [Response, EndOfMessage]
 
 
@@ -296,7 +298,9 @@ assert len(HEAD_AT_LIMIT) == LIMIT
 
 @pytest.mark.parametrize(("how", "piece"), FEEDS_AND_PIECES)
 def test_a_head_of_exactly_the_limit_is_accepted(how: str, piece: int) -> None:
-    outcome = _outcome(Connection(SERVER, max_incomplete_event_size=LIMIT), HEAD_AT_LIMIT, how, piece)
+    outcome = _outcome(
+        Connection(SERVER, max_incomplete_event_size=LIMIT), HEAD_AT_LIMIT, how, piece
+    )
     assert outcome[0] == "events"
 
 
@@ -311,7 +315,11 @@ def test_a_head_one_byte_over_the_limit_is_rejected_with_431(how: str, piece: in
 def test_the_431_message_is_the_same_however_the_head_arrives(how: str, piece: int) -> None:
     head = HEAD_AT_LIMIT.replace(b"X: ", b"X: " + b"a" * 50)
     outcome = _outcome(Connection(SERVER, max_incomplete_event_size=LIMIT), head, how, piece)
-    assert outcome == ("error", 431, f"Receive buffer too long (a head or line over max_incomplete_event_size={LIMIT} bytes)")
+    assert outcome == (
+        "error",
+        431,
+        f"Receive buffer too long (a head or line over max_incomplete_event_size={LIMIT} bytes)",
+    )
 
 
 @pytest.mark.parametrize(("how", "piece"), FEEDS_AND_PIECES)

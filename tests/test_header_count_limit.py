@@ -33,7 +33,6 @@ from h11typed import (
     Request,
     Response,
 )
-
 from tests.helpers import Feed, events_from, parametrize_feed
 from tests.strategies import header_names, header_values, split_pieces
 
@@ -167,7 +166,9 @@ def test_max_header_count_is_keyword_only() -> None:
 @pytest.mark.parametrize("limit", [0, 1, 5])
 @parametrize_feed
 @parametrize_role
-def test_head_with_exactly_the_limit_of_fields_is_accepted(role: Role, feed: Feed, limit: int) -> None:
+def test_head_with_exactly_the_limit_of_fields_is_accepted(
+    role: Role, feed: Feed, limit: int
+) -> None:
     events = events_from(_limited(role, limit), _head(role, limit), feed=feed)
     head = events[0]
     assert isinstance(head, (Request, Response))
@@ -177,7 +178,9 @@ def test_head_with_exactly_the_limit_of_fields_is_accepted(role: Role, feed: Fee
 @pytest.mark.parametrize("limit", [0, 1, 5])
 @parametrize_feed
 @parametrize_role
-def test_head_with_one_field_too_many_is_refused_with_431(role: Role, feed: Feed, limit: int) -> None:
+def test_head_with_one_field_too_many_is_refused_with_431(
+    role: Role, feed: Feed, limit: int
+) -> None:
     error = _refusal(_limited(role, limit), _head(role, limit + 1), feed=feed)
     assert error.error_status_hint == 431
 
@@ -185,7 +188,9 @@ def test_head_with_one_field_too_many_is_refused_with_431(role: Role, feed: Feed
 @pytest.mark.parametrize("eol", [b"\r\n", b"\n"], ids=["crlf", "bare-lf"])
 @pytest.mark.parametrize("limit", [0, 3])
 @parametrize_role
-def test_431_comes_with_the_first_byte_of_the_extra_field(role: Role, limit: int, eol: bytes) -> None:
+def test_431_comes_with_the_first_byte_of_the_extra_field(
+    role: Role, limit: int, eol: bytes
+) -> None:
     # Not when the head is complete: a peer cannot make us buffer field after field.
     conn = _limited(role, limit)
     head = _head(role, limit + 5, eol)
@@ -251,7 +256,9 @@ def test_the_limit_applies_to_each_message_anew(role: Role) -> None:
 
 @parametrize_feed
 @parametrize_role
-def test_trailer_section_with_exactly_the_limit_of_fields_is_accepted(role: Role, feed: Feed) -> None:
+def test_trailer_section_with_exactly_the_limit_of_fields_is_accepted(
+    role: Role, feed: Feed
+) -> None:
     events = events_from(_limited(role, 3), CHUNKED_HEADS[role] + CHUNKS + _trailers(3), feed=feed)
     end = _last(events)
     assert isinstance(end, EndOfMessage)
@@ -260,7 +267,9 @@ def test_trailer_section_with_exactly_the_limit_of_fields_is_accepted(role: Role
 
 @parametrize_feed
 @parametrize_role
-def test_trailer_section_with_one_field_too_many_is_refused_with_431(role: Role, feed: Feed) -> None:
+def test_trailer_section_with_one_field_too_many_is_refused_with_431(
+    role: Role, feed: Feed
+) -> None:
     error = _refusal(_limited(role, 3), CHUNKED_HEADS[role] + CHUNKS + _trailers(4), feed=feed)
     assert error.error_status_hint == 431
 
@@ -282,7 +291,9 @@ def test_431_comes_with_the_first_byte_of_the_extra_trailer_field(role: Role) ->
 @parametrize_role
 def test_head_and_trailer_fields_are_counted_separately(role: Role, feed: Feed) -> None:
     limit = CHUNKED_HEAD_FIELDS
-    events = events_from(_limited(role, limit), CHUNKED_HEADS[role] + CHUNKS + _trailers(limit), feed=feed)
+    events = events_from(
+        _limited(role, limit), CHUNKED_HEADS[role] + CHUNKS + _trailers(limit), feed=feed
+    )
     end = _last(events)
     assert isinstance(end, EndOfMessage)
     assert len(end.headers) == limit
@@ -290,8 +301,12 @@ def test_head_and_trailer_fields_are_counted_separately(role: Role, feed: Feed) 
 
 # --- what is and is not a field -----------------------------------------------------------
 
-FOLDED_REQUEST: Final = b"GET / HTTP/1.1\r\nHost: a\r\nX-Long: one\r\n two\r\n\tthree\r\nX-Other: b\r\n\r\n"
-FOLDED_RESPONSE: Final = b"HTTP/1.1 200 OK\r\nX-Long: one\r\n two\r\n\tthree\r\nX-Other: b\r\nContent-Length: 0\r\n\r\n"
+FOLDED_REQUEST: Final = (
+    b"GET / HTTP/1.1\r\nHost: a\r\nX-Long: one\r\n two\r\n\tthree\r\nX-Other: b\r\n\r\n"
+)
+FOLDED_RESPONSE: Final = (
+    b"HTTP/1.1 200 OK\r\nX-Long: one\r\n two\r\n\tthree\r\nX-Other: b\r\nContent-Length: 0\r\n\r\n"
+)
 FOLDED_HEADS: Final[dict[Role, bytes]] = {SERVER: FOLDED_REQUEST, CLIENT: FOLDED_RESPONSE}
 
 
@@ -307,7 +322,9 @@ def test_obs_fold_continuation_lines_are_not_fields(role: Role, feed: Feed) -> N
 
 
 @parametrize_role
-def test_too_many_fields_after_an_obs_fold_are_refused_only_once_the_head_is_complete(role: Role) -> None:
+def test_too_many_fields_after_an_obs_fold_are_refused_only_once_the_head_is_complete(
+    role: Role,
+) -> None:
     # A documented limitation: once an obs-fold has been seen, the fields are only
     # counted after the head's blank line has arrived (the head is unfolded first).
     # The outcome is still a 431.
@@ -348,7 +365,9 @@ def test_a_malformed_earlier_line_keeps_its_own_error(role: Role, feed: Feed, wh
 
 @pytest.mark.parametrize("where", MALFORMED_BEFORE_THE_EXTRA_FIELD.keys())
 @parametrize_role
-def test_a_malformed_earlier_line_is_reported_once_the_head_is_complete(role: Role, where: str) -> None:
+def test_a_malformed_earlier_line_is_reported_once_the_head_is_complete(
+    role: Role, where: str
+) -> None:
     # As in h11: an error in a head is only final once the whole head is there.
     head = MALFORMED_BEFORE_THE_EXTRA_FIELD[where][role]
     conn = _limited(role, 2)
@@ -404,7 +423,9 @@ def test_the_field_limit_does_not_depend_on_how_the_bytes_are_split(
 ) -> None:
     lines, eol = lines_and_eol
     # (The head in front of a trailer section must itself be within the limit.)
-    limit = data.draw(st.integers(0 if section == "head" else CHUNKED_HEAD_FIELDS, 7), label="limit")
+    limit = data.draw(
+        st.integers(0 if section == "head" else CHUNKED_HEAD_FIELDS, 7), label="limit"
+    )
     if section == "head":
         start_line = b"HTTP/1.1 200 OK" if role == CLIENT else b"GET / HTTP/1.0"
         prefix = start_line + eol
@@ -412,7 +433,9 @@ def test_the_field_limit_does_not_depend_on_how_the_bytes_are_split(
         prefix = CHUNKED_HEADS[role] + CHUNKS
     message = prefix + b"".join(lines) + eol
     # The piece that brings the first byte of field limit+1 must raise; none before it.
-    extra_at = len(prefix) + sum(len(line) for line in lines[:limit]) if len(lines) > limit else None
+    extra_at = (
+        len(prefix) + sum(len(line) for line in lines[:limit]) if len(lines) > limit else None
+    )
     conn = _limited(role, limit)
     events: list[Event] = []
     received = 0

@@ -70,7 +70,9 @@ def sample() -> Headers:
 # Every event kind that carries headers, built from the given pairs.
 _CARRIERS: dict[str, Callable[[Any], Event]] = {
     "Request": lambda headers: Request(method=b"GET", target=b"/", headers=headers),
-    "InformationalResponse": lambda headers: InformationalResponse(status_code=100, headers=headers),
+    "InformationalResponse": lambda headers: InformationalResponse(
+        status_code=100, headers=headers
+    ),
     "Response": lambda headers: Response(status_code=200, headers=headers),
     "EndOfMessage": lambda headers: EndOfMessage(headers=headers),
 }
@@ -211,7 +213,12 @@ def test_a_pair_may_be_any_two_item_iterable() -> None:
 
 
 PairSource = Callable[[list[tuple[str, str]]], Any]
-PAIR_SOURCES: list[PairSource] = [list, tuple, lambda pairs: (pair for pair in pairs), lambda pairs: dict(pairs).items()]
+PAIR_SOURCES: list[PairSource] = [
+    list,
+    tuple,
+    lambda pairs: (pair for pair in pairs),
+    lambda pairs: dict(pairs).items(),
+]
 
 
 @pytest.mark.parametrize("make", PAIR_SOURCES, ids=["list", "tuple", "generator", "dict-items"])
@@ -222,7 +229,7 @@ def test_the_pairs_may_come_from_any_iterable(make: PairSource) -> None:
 
 @pytest.mark.parametrize("pair", [["Host"], ["Host", "a", "b"]], ids=["one-item", "three-items"])
 def test_a_pair_of_another_length_raises_value_error(pair: list[str]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="values to unpack"):
         headers_of([pair])
 
 

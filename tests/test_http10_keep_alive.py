@@ -32,7 +32,6 @@ from h11typed import (
     Request,
     Response,
 )
-
 from tests.helpers import Feed, events_from, parametrize_feed, receive_and_get
 
 if TYPE_CHECKING:
@@ -104,7 +103,9 @@ def _finish_exchange(conn: Connection) -> None:
         conn.send(EndOfMessage())
 
 
-def _states_after(view: Role, lines: bytes, body: bytes = b"", *, feed: Feed = "at-once") -> dict[Role, State]:
+def _states_after(
+    view: Role, lines: bytes, body: bytes = b"", *, feed: Feed = "at-once"
+) -> dict[Role, State]:
     """Both roles' states after a whole exchange whose peer message is HTTP/1.0."""
     conn = _conn(view)
     events = events_from(conn, _peer_message(view, lines, body), feed=feed)
@@ -128,15 +129,21 @@ def _header_lines(head: bytes) -> list[bytes]:
 # --- the peer asks for keep-alive: the connection persists --------------------------------
 
 
-@pytest.mark.parametrize("connection", KEEP_ALIVE_CONNECTION_LINES.values(), ids=KEEP_ALIVE_CONNECTION_LINES.keys())
+@pytest.mark.parametrize(
+    "connection", KEEP_ALIVE_CONNECTION_LINES.values(), ids=KEEP_ALIVE_CONNECTION_LINES.keys()
+)
 @parametrize_view
-def test_http_1_0_message_with_the_keep_alive_option_persists(view: Role, connection: bytes) -> None:
+def test_http_1_0_message_with_the_keep_alive_option_persists(
+    view: Role, connection: bytes
+) -> None:
     # RFC 9112 §9.3: HTTP/1.0 + "keep-alive" + a self-delimited message = persistent.
     states = _states_after(view, connection + b"Content-Length: 5\r\n", b"hello")
     assert states == {CLIENT: DONE, SERVER: DONE}
 
 
-@pytest.mark.parametrize("framing", KNOWN_LENGTH_FRAMINGS.values(), ids=KNOWN_LENGTH_FRAMINGS.keys())
+@pytest.mark.parametrize(
+    "framing", KNOWN_LENGTH_FRAMINGS.values(), ids=KNOWN_LENGTH_FRAMINGS.keys()
+)
 @parametrize_feed
 @parametrize_view
 def test_http_1_0_keep_alive_persists_with_a_content_length(
@@ -174,7 +181,9 @@ def test_http_1_0_keep_alive_response_without_body_persists(case: tuple[str, byt
 @parametrize_view
 def test_persistent_http_1_0_connection_can_start_the_next_cycle(view: Role) -> None:
     conn = _conn(view)
-    events_from(conn, _peer_message(view, b"Connection: keep-alive\r\nContent-Length: 2\r\n", b"hi"))
+    events_from(
+        conn, _peer_message(view, b"Connection: keep-alive\r\nContent-Length: 2\r\n", b"hi")
+    )
     _finish_exchange(conn)
     conn.start_next_cycle()
     assert conn.states == {CLIENT: IDLE, SERVER: IDLE}
@@ -183,7 +192,10 @@ def test_persistent_http_1_0_connection_can_start_the_next_cycle(view: Role) -> 
 def test_pipelined_http_1_0_keep_alive_requests_are_served_one_cycle_at_a_time() -> None:
     request = _peer_message(SERVER, b"Connection: keep-alive\r\n")
     server = Connection(our_role=SERVER)
-    assert [type(event) for event in events_from(server, request + request)] == [Request, EndOfMessage]
+    assert [type(event) for event in events_from(server, request + request)] == [
+        Request,
+        EndOfMessage,
+    ]
     # The second request waits behind PAUSED until this exchange is over.
     assert server.next_event() is PAUSED
     _finish_exchange(server)
@@ -230,7 +242,9 @@ def test_http_1_0_keep_alive_response_of_unknown_length_is_read_until_close() ->
 # --- close wins; no option means h11's behaviour ---------------------------------------
 
 
-@pytest.mark.parametrize("connection", CLOSE_AND_KEEP_ALIVE_LINES.values(), ids=CLOSE_AND_KEEP_ALIVE_LINES.keys())
+@pytest.mark.parametrize(
+    "connection", CLOSE_AND_KEEP_ALIVE_LINES.values(), ids=CLOSE_AND_KEEP_ALIVE_LINES.keys()
+)
 @parametrize_view
 def test_connection_close_anywhere_beats_keep_alive(view: Role, connection: bytes) -> None:
     states = _states_after(view, connection + b"Content-Length: 0\r\n")
@@ -239,7 +253,9 @@ def test_connection_close_anywhere_beats_keep_alive(view: Role, connection: byte
 
 @pytest.mark.parametrize("connection", NO_KEEP_ALIVE_LINES.values(), ids=NO_KEEP_ALIVE_LINES.keys())
 @parametrize_view
-def test_http_1_0_message_without_the_keep_alive_option_must_close(view: Role, connection: bytes) -> None:
+def test_http_1_0_message_without_the_keep_alive_option_must_close(
+    view: Role, connection: bytes
+) -> None:
     # Exactly h11: an HTTP/1.0 connection is not persistent by default (RFC 9112 §9.3).
     states = _states_after(view, connection + b"Content-Length: 0\r\n")
     assert states == {CLIENT: MUST_CLOSE, SERVER: MUST_CLOSE}
@@ -263,7 +279,9 @@ SELF_DELIMITED_RESPONSES: Final = {
 @pytest.mark.parametrize(
     "case", SELF_DELIMITED_RESPONSES.values(), ids=SELF_DELIMITED_RESPONSES.keys()
 )
-def test_response_to_an_http_1_0_keep_alive_request_says_keep_alive(case: tuple[bytes, Response]) -> None:
+def test_response_to_an_http_1_0_keep_alive_request_says_keep_alive(
+    case: tuple[bytes, Response],
+) -> None:
     # The 1.0 client would otherwise wait for us to close (RFC 9112 §9.3).
     request, response = case
     _, head = _served_wire(request, response)
@@ -318,16 +336,24 @@ UNKNOWN_LENGTH_RESPONSES: Final = {
 }
 
 
-@pytest.mark.parametrize("response", UNKNOWN_LENGTH_RESPONSES.values(), ids=UNKNOWN_LENGTH_RESPONSES.keys())
-def test_response_of_unknown_length_to_an_http_1_0_keep_alive_request_is_never_chunked(response: Response) -> None:
+@pytest.mark.parametrize(
+    "response", UNKNOWN_LENGTH_RESPONSES.values(), ids=UNKNOWN_LENGTH_RESPONSES.keys()
+)
+def test_response_of_unknown_length_to_an_http_1_0_keep_alive_request_is_never_chunked(
+    response: Response,
+) -> None:
     # An HTTP/1.0 client does not understand chunked (RFC 9112 §7.1): the body runs
     # until we close, as in h11, and the response says so.
     _, head = _served_wire(KEEP_ALIVE_GET, response)
     assert _header_lines(head) == [b"Connection: close"]
 
 
-@pytest.mark.parametrize("response", UNKNOWN_LENGTH_RESPONSES.values(), ids=UNKNOWN_LENGTH_RESPONSES.keys())
-def test_response_of_unknown_length_to_an_http_1_0_keep_alive_request_closes(response: Response) -> None:
+@pytest.mark.parametrize(
+    "response", UNKNOWN_LENGTH_RESPONSES.values(), ids=UNKNOWN_LENGTH_RESPONSES.keys()
+)
+def test_response_of_unknown_length_to_an_http_1_0_keep_alive_request_closes(
+    response: Response,
+) -> None:
     server, _ = _served_wire(KEEP_ALIVE_GET, response)
     assert server.send(Data(b"raw body")) == b"raw body"
     server.send(EndOfMessage())

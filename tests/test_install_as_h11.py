@@ -26,7 +26,9 @@ from tests.integration.support import need_modules
 TIMEOUT = 60.0
 # h11's private modules, found in h11 itself: consumers reach into them
 # (uvicorn: h11._connection; wsproto: h11._headers), so each needs a stand-in.
-H11_PRIVATE_MODULES = sorted(m.name for m in pkgutil.iter_modules(h11.__path__) if m.name.startswith("_"))
+H11_PRIVATE_MODULES = sorted(
+    m.name for m in pkgutil.iter_modules(h11.__path__) if m.name.startswith("_")
+)
 # The libraries install_check knows, and the modules in which they import h11.
 CONSUMER_PACKAGES = ("httpcore", "httpcore2", "uvicorn", "hypercorn", "wsproto")
 
@@ -34,7 +36,12 @@ CONSUMER_PACKAGES = ("httpcore", "httpcore2", "uvicorn", "hypercorn", "wsproto")
 def run_python(*args: str) -> subprocess.CompletedProcess[str]:
     """A fresh interpreter with this environment (so the same h11typed build), bounded in time."""
     return subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, timeout=TIMEOUT, check=False, cwd=Path.cwd()
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+        cwd=Path.cwd(),
     )
 
 
@@ -63,7 +70,9 @@ def install_check(*args: str, installed_first: bool = False) -> subprocess.Compl
 
 def test_importing_h11typed_does_not_import_h11() -> None:
     # Otherwise install_as_h11() could never succeed.
-    assert run_script("import sys, json, h11typed; print(json.dumps('h11' in sys.modules))") is False
+    assert (
+        run_script("import sys, json, h11typed; print(json.dumps('h11' in sys.modules))") is False
+    )
 
 
 def test_after_install_import_h11_gives_h11typed() -> None:
@@ -161,7 +170,15 @@ def test_objects_from_h11_are_h11typeds_own() -> None:
             data.decode("ascii"),
         ]))
     """)
-    assert result == [True, True, True, True, True, True, "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"]
+    assert result == [
+        True,
+        True,
+        True,
+        True,
+        True,
+        True,
+        "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n",
+    ]
 
 
 @pytest.mark.integration  # needs the peers of requirements/integration.txt
@@ -209,12 +226,18 @@ def test_install_check_without_install_shows_libraries_on_the_real_h11() -> None
     consumers = report()["consumers"]
     assert [c["status"] for c in consumers] == ["ok"] * len(consumers)
     assert {c["engine"]["kind"] for c in consumers} == {"h11"}
-    assert {Path(c["engine"]["file"]).resolve() for c in consumers} == {Path(str(h11.__file__)).resolve()}
+    assert {Path(c["engine"]["file"]).resolve() for c in consumers} == {
+        Path(str(h11.__file__)).resolve()
+    }
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize(("installed_first", "flag"), [(True, False), (False, True)], ids=["call", "flag"])
-def test_install_check_after_install_shows_libraries_on_h11typed(installed_first: bool, flag: bool) -> None:
+@pytest.mark.parametrize(
+    ("installed_first", "flag"), [(True, False), (False, True)], ids=["call", "flag"]
+)
+def test_install_check_after_install_shows_libraries_on_h11typed(
+    installed_first: bool, flag: bool
+) -> None:
     need_modules(*CONSUMER_PACKAGES)
     result = report(installed_first=installed_first, flag=flag)
     assert result["installed_as_h11"] is True
@@ -232,7 +255,9 @@ def test_install_check_reports_each_installed_consumer_package_with_its_version(
     need_modules(*CONSUMER_PACKAGES)
     consumers = report()["consumers"]
     reported = {(c["module"].partition(".")[0], c["version"]) for c in consumers}
-    assert reported == {(package, importlib.metadata.version(package)) for package in CONSUMER_PACKAGES}
+    assert reported == {
+        (package, importlib.metadata.version(package)) for package in CONSUMER_PACKAGES
+    }
     assert {c["module"] for c in consumers} >= {"httpcore2._sync.http11", "httpcore2._async.http11"}
 
 
@@ -245,8 +270,12 @@ def test_install_check_text_names_the_build_and_how_to_switch() -> None:
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize(("installed_first", "status"), [(False, 1), (True, 0)], ids=["real-h11", "h11typed"])
-def test_install_check_check_fails_unless_libraries_use_h11typed(installed_first: bool, status: int) -> None:
+@pytest.mark.parametrize(
+    ("installed_first", "status"), [(False, 1), (True, 0)], ids=["real-h11", "h11typed"]
+)
+def test_install_check_check_fails_unless_libraries_use_h11typed(
+    installed_first: bool, status: int
+) -> None:
     need_modules(*CONSUMER_PACKAGES)
     assert install_check("--check", installed_first=installed_first).returncode == status
 
@@ -267,7 +296,11 @@ def test_install_check_flag_reports_a_refused_install() -> None:
 
 
 def _without_h11_modules() -> dict[str, types.ModuleType]:
-    saved = {name: module for name, module in sys.modules.items() if name == "h11" or name.startswith("h11.")}
+    saved = {
+        name: module
+        for name, module in sys.modules.items()
+        if name == "h11" or name.startswith("h11.")
+    }
     for name in saved:
         del sys.modules[name]
     return saved

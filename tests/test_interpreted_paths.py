@@ -9,6 +9,9 @@ pure build these tests run both paths on the same input by switching the modules
 against the byte tables directly instead.)
 """
 
+# This file checks the pure build's private fast paths against the byte tables.
+# pyright: reportPrivateUsage=false
+
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
@@ -26,7 +29,7 @@ from tests.strategies import ROLES, damaged_streams, receive_stream, split_piece
 pure_only = pytest.mark.skipif(h11typed.COMPILED, reason="the compiled build has one path")
 
 #: Bytes that matter to the grammars, plus anything.
-_GRAMMAR_BYTES = st.sampled_from(list(b"aZ09-!~ \t\r\n\x00\x01\x0b\x7f\x80\xff:;\"\\/@[]%"))
+_GRAMMAR_BYTES = st.sampled_from(list(b'aZ09-!~ \t\r\n\x00\x01\x0b\x7f\x80\xff:;"\\/@[]%'))
 grammar_bytes = st.one_of(st.lists(_GRAMMAR_BYTES, max_size=12).map(bytes), st.binary(max_size=12))
 
 
@@ -48,7 +51,9 @@ CHECKS: list[tuple[str, Callable[[bytes], object]]] = [
 @pure_only
 @pytest.mark.parametrize(("name", "check"), CHECKS)
 @given(data=grammar_bytes)
-def test_regex_and_byte_table_checks_agree(name: str, check: Callable[[bytes], object], data: bytes) -> None:
+def test_regex_and_byte_table_checks_agree(
+    name: str, check: Callable[[bytes], object], data: bytes
+) -> None:
     regex_answer = check(data)
     with byte_table_paths():
         assert check(data) == regex_answer
@@ -57,14 +62,20 @@ def test_regex_and_byte_table_checks_agree(name: str, check: Callable[[bytes], o
 @given(data=grammar_bytes)
 def test_the_regexes_describe_the_byte_tables(data: bytes) -> None:
     # Holds in both builds: the pure build's regexes accept what the tables accept.
-    assert (_abnf._TOKEN_RE.fullmatch(data) is not None) == (len(data) > 0 and _abnf._all_in(_abnf.TOKEN, data))  # pyright: ignore[reportPrivateUsage]
-    assert (_abnf._TARGET_RE.fullmatch(data) is not None) == (len(data) > 0 and _abnf._all_in(_abnf.TARGET, data))  # pyright: ignore[reportPrivateUsage]
+    assert (_abnf._TOKEN_RE.fullmatch(data) is not None) == (
+        len(data) > 0 and _abnf._all_in(_abnf.TOKEN, data)
+    )
+    assert (_abnf._TARGET_RE.fullmatch(data) is not None) == (
+        len(data) > 0 and _abnf._all_in(_abnf.TARGET, data)
+    )
 
 
 @pure_only
 @pytest.mark.parametrize("receiver", ROLES)
 @given(data=st.data())
-def test_regex_and_byte_table_head_parsers_read_streams_alike(receiver: str, data: st.DataObject) -> None:
+def test_regex_and_byte_table_head_parsers_read_streams_alike(
+    receiver: str, data: st.DataObject
+) -> None:
     """Valid or damaged traffic, split anyhow: the same events, states and errors
     (messages included) whichever head parser the pure build uses."""
     source = data.draw(st.sampled_from([valid_streams, damaged_streams]), label="source")

@@ -31,7 +31,6 @@ from h11typed import (
     Request,
     Response,
 )
-
 from tests.helpers import (
     ConnectionPair,
     Feed,

@@ -61,9 +61,7 @@ from tests.strategies import (
 # ---------------------------------------------------------------------------
 
 
-def as_received(
-    event: Event, wire_headers: Sequence[tuple[bytes, bytes]] | None = None
-) -> Neutral:
+def as_received(event: Event, wire_headers: Sequence[tuple[bytes, bytes]] | None = None) -> Neutral:
     """The neutral form the peer should parse for a sent ``event``.
 
     The writer puts Host headers first (docs/http-support.rst, the RFC 9112
@@ -213,7 +211,9 @@ def test_the_size_limit_does_not_depend_on_how_the_stream_is_split(
     trailer section or chunk-size line over the limit is rejected however it
     arrives, and nothing else is."""
     source = data.draw(st.sampled_from(["valid", "damaged"]), label="source")
-    _split_outcomes_agree(receiver, data, source, limit=data.draw(st.integers(0, 200), label="limit"))
+    _split_outcomes_agree(
+        receiver, data, source, limit=data.draw(st.integers(0, 200), label="limit")
+    )
 
 
 @pytest.mark.parametrize("receiver", ROLES)

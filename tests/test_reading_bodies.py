@@ -24,7 +24,6 @@ from h11typed import (
     Request,
     Response,
 )
-
 from tests.helpers import (
     Feed,
     events_from,

@@ -27,7 +27,6 @@ from h11typed import (
     Request,
     Response,
 )
-
 from tests.helpers import Feed, events_from, parametrize_feed
 
 if TYPE_CHECKING:
@@ -487,7 +486,10 @@ SPLIT_REQUEST_HEADS = [
     ),
     pytest.param(
         b"GET / HTTP/1.0\nHost: a\n\n",
-        [Request(method="GET", target="/", headers=[("Host", "a")], http_version="1.0"), EndOfMessage()],
+        [
+            Request(method="GET", target="/", headers=[("Host", "a")], http_version="1.0"),
+            EndOfMessage(),
+        ],
         id="bare-lf",
     ),
     pytest.param(
@@ -735,33 +737,68 @@ def _slot_twin(known: bytes) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "known", [b"Host", b"User-Agent", b"sec-ch-ua", b"Content-Length", b"Transfer-Encoding", b"Sec-WebSocket-Extensions"]
+    "known",
+    [
+        b"Host",
+        b"User-Agent",
+        b"sec-ch-ua",
+        b"Content-Length",
+        b"Transfer-Encoding",
+        b"Sec-WebSocket-Extensions",
+    ],
 )
-def test_a_name_sharing_a_known_names_slot_is_read_as_itself(known: bytes, byte_loop_parser: None) -> None:
+def test_a_name_sharing_a_known_names_slot_is_read_as_itself(
+    known: bytes, byte_loop_parser: None
+) -> None:
     # The table is only a shortcut: a different name in the same slot must not be
     # mistaken for the known one.
     twin = _slot_twin(known)
     assert _field_read_from(twin) == ((twin, b"v"), (twin, b"v"))
 
 
-@pytest.mark.parametrize("name", [b"User-Agent", b"user-agent", b"USER-AGENT", b"User-agent", b"Cookie", b"sec-fetch-mode"])
-def test_known_names_keep_their_raw_spelling_and_are_lowercased(name: bytes, byte_loop_parser: None) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [b"User-Agent", b"user-agent", b"USER-AGENT", b"User-agent", b"Cookie", b"sec-fetch-mode"],
+)
+def test_known_names_keep_their_raw_spelling_and_are_lowercased(
+    name: bytes, byte_loop_parser: None
+) -> None:
     assert _field_read_from(name) == ((name, b"v"), (name.lower(), b"v"))
 
 
 def test_a_prefix_of_a_known_name_is_read_as_itself(byte_loop_parser: None) -> None:
-    request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\nUser-Agen: v\r\nUser-Agent-X: w\r\n\r\n")
+    request = _parse_request(
+        b"GET / HTTP/1.1\r\nHost: a\r\nUser-Agen: v\r\nUser-Agent-X: w\r\n\r\n"
+    )
     assert list(request.headers) == [(b"host", b"a"), (b"user-agen", b"v"), (b"user-agent-x", b"w")]
 
 
-@pytest.mark.parametrize("known", [b"Transfer-Encoding", b"transfer-encoding", b"Access-Control-Allow-Origin", b"sec-ch-ua-platform"])
-def test_a_long_name_differing_from_a_known_one_only_past_16_bytes_is_read_as_itself(known: bytes, byte_loop_parser: None) -> None:
+@pytest.mark.parametrize(
+    "known",
+    [
+        b"Transfer-Encoding",
+        b"transfer-encoding",
+        b"Access-Control-Allow-Origin",
+        b"sec-ch-ua-platform",
+    ],
+)
+def test_a_long_name_differing_from_a_known_one_only_past_16_bytes_is_read_as_itself(
+    known: bytes, byte_loop_parser: None
+) -> None:
     # Only 16 bytes are packed: the rest of a long name must be compared too, or a
     # lookalike would be read as (say) Transfer-Encoding.
     lookalike = known[:-1] + b"x"
     assert _field_read_from(lookalike) == ((lookalike, b"v"), (lookalike.lower(), b"v"))
 
 
-def test_a_known_name_with_more_bytes_past_the_packed_ones_is_read_as_itself(byte_loop_parser: None) -> None:
-    request = _parse_request(b"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encodings: v\r\nContent-Length2: 5\r\n\r\n")
-    assert list(request.headers) == [(b"host", b"a"), (b"transfer-encodings", b"v"), (b"content-length2", b"5")]
+def test_a_known_name_with_more_bytes_past_the_packed_ones_is_read_as_itself(
+    byte_loop_parser: None,
+) -> None:
+    request = _parse_request(
+        b"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encodings: v\r\nContent-Length2: 5\r\n\r\n"
+    )
+    assert list(request.headers) == [
+        (b"host", b"a"),
+        (b"transfer-encodings", b"v"),
+        (b"content-length2", b"5"),
+    ]

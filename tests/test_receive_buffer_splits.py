@@ -41,7 +41,6 @@ from h11typed import (
     Request,
     Response,
 )
-
 from tests.helpers import exactly, normalize_data_events
 
 Pull = Literal["drain", "one-event", "at-end"]
@@ -62,7 +61,11 @@ def _client_awaiting_response() -> Connection:
 def _answer_if_paused(conn: Connection) -> bool:
     """As a server that has read a whole request with the next one waiting: answer it
     and start the next cycle. True if it did."""
-    if conn.our_role != SERVER or conn.their_state is not DONE or conn.our_state is not SEND_RESPONSE:
+    if (
+        conn.our_role != SERVER
+        or conn.their_state is not DONE
+        or conn.our_state is not SEND_RESPONSE
+    ):
         return False
     conn.send(Response(status_code=204, headers=[]))
     conn.send(EndOfMessage())

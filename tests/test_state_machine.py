@@ -34,7 +34,6 @@ from h11typed import (
     Request,
     Response,
 )
-
 from tests.helpers import ConnectionPair, events_from
 
 if TYPE_CHECKING:

@@ -23,7 +23,6 @@ from h11typed import (
     Request,
     Response,
 )
-
 from tests.helpers import events_from, send_all
 
 

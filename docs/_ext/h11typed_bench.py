@@ -34,7 +34,9 @@ def _redraw_chart(app: Sphinx) -> None:
         logger.info("h11typed_bench: no %s; keeping the committed %s", results, output.name)
         return
     changed = write_chart(results, output)
-    logger.info("h11typed_bench: %s %s from %s", "redrew" if changed else "kept", output.name, results.name)
+    logger.info(
+        "h11typed_bench: %s %s from %s", "redrew" if changed else "kept", output.name, results.name
+    )
 
 
 def _table(header: list[str], rows: list[list[nodes.Node]], widths: list[int]) -> nodes.table:
@@ -67,7 +69,9 @@ class BenchmarkTable(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         path = Path(self.config.h11typed_bench_json)
         if not path.is_file():
-            raise self.error(f"no benchmark results at {path}; run benchmarks/bench.py --json {path}")
+            raise self.error(
+                f"no benchmark results at {path}; run benchmarks/bench.py --json {path}"
+            )
         self.env.note_dependency(str(path))
         data: dict[str, Any] = json.loads(path.read_text())
         if "growth" in self.options:
@@ -108,7 +112,8 @@ class BenchmarkTable(SphinxDirective):
                 targets.append(row["target"])
             cells[row["family"], row["target"]] = f"{row['ratio']:.2f}"
         rows: list[list[nodes.Node]] = [
-            [nodes.literal(text=f), *(nodes.Text(cells.get((f, t), "n/a")) for t in targets)] for f in families
+            [nodes.literal(text=f), *(nodes.Text(cells.get((f, t), "n/a")) for t in targets)]
+            for f in families
         ]
         return _table(["2x / 1x", *targets], rows, [14, *([10] * len(targets))])
 

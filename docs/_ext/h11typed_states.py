@@ -87,7 +87,9 @@ def _settled(role: str, own: str, facts: dict[str, bool]) -> str:
     machine = _machine(role, own, QUIET_STATE)
     for name, value in facts.items():
         if not hasattr(machine, name):
-            raise ExtensionError(f"h11typed_states: ConnectionState has no attribute {name!r}; update CONDITIONS")
+            raise ExtensionError(
+                f"h11typed_states: ConnectionState has no attribute {name!r}; update CONDITIONS"
+            )
         setattr(machine, name, value)
     machine._settle()
     return _own_state(role, machine)
@@ -120,12 +122,18 @@ def transitions(role: str) -> list[Transition]:
     other_role = _state.SERVER if role == _state.CLIENT else _state.CLIENT
     for (client_state, server_state), (mover, target) in _state.STATE_TRIGGERED.items():
         if mover == role:
-            source, other = (client_state, server_state) if role == _state.CLIENT else (server_state, client_state)
+            source, other = (
+                (client_state, server_state)
+                if role == _state.CLIENT
+                else (server_state, client_state)
+            )
             found.append(Transition(source, target, f"{other_role.lower()} {other}", "coupling"))
     for source in role_states(role):
         if _settled(role, source, {}) != source:
             # Moves with no fact set at all (a withdrawn switch proposal).
-            found.append(Transition(source, _settled(role, source, {}), CONDITIONS[0][0], "condition"))
+            found.append(
+                Transition(source, _settled(role, source, {}), CONDITIONS[0][0], "condition")
+            )
             continue
         for words, facts in CONDITIONS[1:]:
             target = _settled(role, source, facts)
@@ -297,7 +305,9 @@ def _label(canvas: Canvas, box: Box, lines: Sequence[str], css: str) -> None:
         f'<tspan x="{_fmt(box.cx)}" y="{_fmt(first + i * LABEL_LINE)}">{html.escape(line)}</tspan>'
         for i, line in enumerate(lines)
     )
-    canvas.add(f'<text class="{css}" text-anchor="middle" dominant-baseline="central">{spans}</text>')
+    canvas.add(
+        f'<text class="{css}" text-anchor="middle" dominant-baseline="central">{spans}</text>'
+    )
 
 
 def _label_box(center: Point, lines: Sequence[str]) -> Box:
@@ -313,11 +323,15 @@ def render_svg(role: str, prefix: str) -> str:
     states = role_states(role)
     missing = [state for state in states if state not in layout]
     if missing:
-        raise ExtensionError(f"h11typed_states: the {role} diagram has no place for {missing}; add them to LAYOUT")
+        raise ExtensionError(
+            f"h11typed_states: the {role} diagram has no place for {missing}; add them to LAYOUT"
+        )
     if "ERROR" not in states:
         states.append("ERROR")
     boxes = {
-        state: Box(layout[state][0] * COLUMN, layout[state][1] * ROW, len(state) * CHAR + 26, NODE_HEIGHT)
+        state: Box(
+            layout[state][0] * COLUMN, layout[state][1] * ROW, len(state) * CHAR + 26, NODE_HEIGHT
+        )
         for state in states
     }
     # Self-loops first: their labels sit in fixed places the others must avoid.
@@ -376,7 +390,11 @@ def render_svg(role: str, prefix: str) -> str:
         middle = ((p0[0] + p2[0]) / 2, (p0[1] + p2[1]) / 2)
         p1 = (middle[0] + normal[0] * bend * 2, middle[1] + normal[1] * bend * 2)
         u, v = _exit(p0, p1, p2, a, True), _exit(p0, p1, p2, b, False)
-        start, end, control = _bezier(p0, p1, p2, u), _bezier(p0, p1, p2, v), _blossom(p0, p1, p2, u, v)
+        start, end, control = (
+            _bezier(p0, p1, p2, u),
+            _bezier(p0, p1, p2, v),
+            _blossom(p0, p1, p2, u, v),
+        )
         canvas.add(
             f'<path class="{css}" {marker} d="M{_fmt(start[0])},{_fmt(start[1])} '
             f'Q{_fmt(control[0])},{_fmt(control[1])} {_fmt(end[0])},{_fmt(end[1])}"/>'
@@ -394,7 +412,9 @@ def render_svg(role: str, prefix: str) -> str:
         labels.append((chosen, edge.lines, f"sm-label sm-label-{edge.kind}"))
 
     for state, box in boxes.items():
-        canvas.cover((box.cx - box.w / 2, box.cy - box.h / 2), (box.cx + box.w / 2, box.cy + box.h / 2))
+        canvas.cover(
+            (box.cx - box.w / 2, box.cy - box.h / 2), (box.cx + box.w / 2, box.cy + box.h / 2)
+        )
         css = "sm-state sm-state-error" if state == "ERROR" else "sm-state"
         canvas.add(
             f'<rect class="{css}" x="{_fmt(box.cx - box.w / 2)}" y="{_fmt(box.cy - box.h / 2)}" '
@@ -414,7 +434,10 @@ def render_svg(role: str, prefix: str) -> str:
         else ("from some states only (see the table)",)
     )
     _label(
-        canvas, _label_box((error.cx, error.cy + error.h / 2 + 8 + len(note) * LABEL_LINE / 2), note), note, "sm-note"
+        canvas,
+        _label_box((error.cx, error.cy + error.h / 2 + 8 + len(note) * LABEL_LINE / 2), note),
+        note,
+        "sm-note",
     )
 
     # The legend, under everything drawn so far, two entries to a row.
@@ -438,13 +461,18 @@ def render_svg(role: str, prefix: str) -> str:
 
     margin = 12.0
     min_x, min_y = canvas.min_x - margin, canvas.min_y - margin
-    width, height = canvas.max_x - canvas.min_x + 2 * margin, canvas.max_y - canvas.min_y + 2 * margin
+    width, height = (
+        canvas.max_x - canvas.min_x + 2 * margin,
+        canvas.max_y - canvas.min_y + 2 * margin,
+    )
     title = f"h11typed {role} state machine"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="h11typed-state-machine" role="img" '
         f'aria-labelledby="{prefix}-title" viewBox="{_fmt(min_x)} {_fmt(min_y)} {_fmt(width)} {_fmt(height)}" '
         f'width="{_fmt(width)}" height="{_fmt(height)}" font-family="monospace" font-size="14">'
-        f'<title id="{prefix}-title">{html.escape(title)}</title>' + "".join(canvas.parts) + "</svg>"
+        f'<title id="{prefix}-title">{html.escape(title)}</title>'
+        + "".join(canvas.parts)
+        + "</svg>"
     )
 
 
@@ -524,7 +552,9 @@ class StateMachineDirective(SphinxDirective):
         up = "../" * self.env.docname.count("/")
         link = nodes.paragraph(classes=["h11typed-diagram-link"])
         link += nodes.reference(
-            "", "Open the diagram on its own", refuri=f"{up}{STANDALONE_DIR}/{_standalone_name(role)}"
+            "",
+            "Open the diagram on its own",
+            refuri=f"{up}{STANDALONE_DIR}/{_standalone_name(role)}",
         )
         result: list[nodes.Node] = [figure, link]
         if "table" in self.options:

@@ -7,21 +7,32 @@ into events and the events you send into bytes; it never does I/O itself.
 from __future__ import annotations
 
 from ._compiled import COMPILED as COMPILED
-from ._connection import NEED_DATA, PAUSED, Connection, NextEventResult as NextEventResult
+from ._connection import NEED_DATA, PAUSED, Connection
+from ._connection import NextEventResult as NextEventResult
+from ._events import (
+    ConnectionClosed,
+    Data,
+    EndOfMessage,
+    Event,
+    InformationalResponse,
+    Request,
+    Response,
+)
 from ._install import install_as_h11 as install_as_h11
-from ._events import ConnectionClosed, Data, EndOfMessage, Event, InformationalResponse, Request, Response
 from ._state import (
     CLIENT,
     CLOSED,
     DONE,
     ERROR,
     IDLE,
-    MIGHT_SWITCH_PROTOCOL as MIGHT_SWITCH_PROTOCOL,
     MUST_CLOSE,
     SEND_BODY,
     SEND_RESPONSE,
     SERVER,
     SWITCHED_PROTOCOL,
+)
+from ._state import (
+    MIGHT_SWITCH_PROTOCOL as MIGHT_SWITCH_PROTOCOL,
 )
 from ._util import LocalProtocolError, ProtocolError, RemoteProtocolError
 from ._version import __version__ as __version__
@@ -33,27 +44,27 @@ PRODUCT_ID = "python-h11typed/" + __version__
 
 # The same names, in the same order, as h11 0.16.0's __all__ (a tuple there too).
 __all__ = (
-    "Connection",
-    "NEED_DATA",
-    "PAUSED",
-    "ConnectionClosed",
-    "Data",
-    "EndOfMessage",
-    "Event",
-    "InformationalResponse",
-    "Request",
-    "Response",
     "CLIENT",
     "CLOSED",
     "DONE",
     "ERROR",
     "IDLE",
     "MUST_CLOSE",
+    "NEED_DATA",
+    "PAUSED",
     "SEND_BODY",
     "SEND_RESPONSE",
     "SERVER",
     "SWITCHED_PROTOCOL",
-    "ProtocolError",
+    "Connection",
+    "ConnectionClosed",
+    "Data",
+    "EndOfMessage",
+    "Event",
+    "InformationalResponse",
     "LocalProtocolError",
+    "ProtocolError",
     "RemoteProtocolError",
+    "Request",
+    "Response",
 )

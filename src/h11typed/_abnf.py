@@ -29,8 +29,8 @@ def _table(entries: dict[int, int]) -> bytes:
 TOKEN_OTHER: Final = 1
 TOKEN_UPPER: Final = 2
 TOKEN: Final = _table(
-    {b: TOKEN_OTHER for b in b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"}
-    | {b: TOKEN_UPPER for b in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+    dict.fromkeys(b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz", TOKEN_OTHER)
+    | dict.fromkeys(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", TOKEN_UPPER)
 )
 
 # Field values (RFC 9110 §5.5), as h11 reads them: any byte but NUL and the whitespace
@@ -40,11 +40,12 @@ VALUE_FORBIDDEN: Final = 0
 VALUE_VISIBLE: Final = 1
 VALUE_BLANK: Final = 2
 FIELD_VALUE: Final = _table(
-    {b: VALUE_VISIBLE for b in range(256) if b not in b"\x00\t\n\x0b\x0c\r "} | {0x20: VALUE_BLANK, 0x09: VALUE_BLANK}
+    {b: VALUE_VISIBLE for b in range(256) if b not in b"\x00\t\n\x0b\x0c\r "}
+    | {0x20: VALUE_BLANK, 0x09: VALUE_BLANK}
 )
 
 # request-target bytes: VCHAR (0x21-0x7E), as h11 accepts them.
-TARGET: Final = _table({b: 1 for b in range(0x21, 0x7F)})
+TARGET: Final = _table(dict.fromkeys(range(33, 127), 1))
 
 # HEXDIG value + 1 (0 means "not a hex digit"), for chunk sizes (RFC 9112 §7.1).
 # ASCII lowercasing as a translate() table: mypyc calls translate() directly, where
@@ -55,13 +56,23 @@ HEX_VALUE_PLUS_ONE: Final = _table({b: int(chr(b), 16) + 1 for b in b"0123456789
 
 # RFC 3986 §2.3 unreserved and §2.2 sub-delims: the bytes of a reg-name (a host name or
 # IPv4 address, §3.2.2) besides pct-encoded "%" HEXDIG HEXDIG, checked on its own.
-_UNRESERVED_SUB_DELIMS: Final = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;="
-REG_NAME: Final = _table({b: 1 for b in _UNRESERVED_SUB_DELIMS})
+_UNRESERVED_SUB_DELIMS: Final = (
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;="
+)
+REG_NAME: Final = _table(dict.fromkeys(_UNRESERVED_SUB_DELIMS, 1))
 
 # RFC 9110 §5.6.4 quoted-string: qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text,
 # and a quoted-pair's second byte is HTAB / SP / VCHAR / obs-text.
-QDTEXT: Final = _table({b: 1 for b in range(256) if b in (0x09, 0x20, 0x21) or 0x23 <= b <= 0x7E and b != 0x5C or b >= 0x80})
-QUOTED_PAIR: Final = _table({b: 1 for b in range(256) if b in (0x09, 0x20) or 0x21 <= b <= 0x7E or b >= 0x80})
+QDTEXT: Final = _table(
+    {
+        b: 1
+        for b in range(256)
+        if b in (0x09, 0x20, 0x21) or (0x23 <= b <= 0x7E and b != 0x5C) or b >= 0x80
+    }
+)
+QUOTED_PAIR: Final = _table(
+    {b: 1 for b in range(256) if b in (0x09, 0x20) or 0x21 <= b <= 0x7E or b >= 0x80}
+)
 
 SP: Final = 0x20
 HTAB: Final = 0x09
@@ -93,7 +104,9 @@ def _regex_class(table: bytes, kinds: tuple[int, ...]) -> bytes:
         j = i
         while j + 1 < len(members) and members[j + 1] == members[j] + 1:
             j += 1
-        parts.append(b"\\x%02x" % members[i] if i == j else b"\\x%02x-\\x%02x" % (members[i], members[j]))
+        parts.append(
+            b"\\x%02x" % members[i] if i == j else b"\\x%02x-\\x%02x" % (members[i], members[j])
+        )
         i = j + 1
     return b"[" + b"".join(parts) + b"]"
 
@@ -115,7 +128,9 @@ _FIELD_VALUE_RE: Final = re.compile(
 )
 _TARGET_RE: Final = re.compile(RE_VCHAR + b"+")
 # The usual Host value: a reg-name and an optional port (RFC 3986 §3.2.2-3.2.3).
-_REG_NAME_HOST_RE: Final = re.compile(b"(?:" + RE_REG_NAME_BYTE + rb"|%[0-9A-Fa-f]{2})*(?::[0-9]*)?")
+_REG_NAME_HOST_RE: Final = re.compile(
+    b"(?:" + RE_REG_NAME_BYTE + rb"|%[0-9A-Fa-f]{2})*(?::[0-9]*)?"
+)
 
 
 def _all_in(table: bytes, data: bytes) -> bool:
@@ -218,7 +233,11 @@ def is_host(value: bytes) -> bool:
         while p < n and value[p] != COLON:
             c = value[p]
             if c == _PERCENT:
-                if p + 2 >= n or HEX_VALUE_PLUS_ONE[value[p + 1]] == 0 or HEX_VALUE_PLUS_ONE[value[p + 2]] == 0:
+                if (
+                    p + 2 >= n
+                    or HEX_VALUE_PLUS_ONE[value[p + 1]] == 0
+                    or HEX_VALUE_PLUS_ONE[value[p + 2]] == 0
+                ):
                     return False
                 p += 3
                 continue

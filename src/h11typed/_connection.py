@@ -54,15 +54,41 @@ from ._state import (
     Role,
     State,
 )
-from ._util import NEED_DATA, PAUSED, LocalProtocolError, RemoteProtocolError, as_remote_protocol_error
-from ._writers import BodyWriter, ChunkedWriter, ContentLengthWriter, Http10Writer, write_request, write_response
+from ._util import (
+    NEED_DATA,
+    PAUSED,
+    LocalProtocolError,
+    RemoteProtocolError,
+    as_remote_protocol_error,
+)
+from ._writers import (
+    BodyWriter,
+    ChunkedWriter,
+    ContentLengthWriter,
+    Http10Writer,
+    write_request,
+    write_response,
+)
 
-__all__ = ["DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", "NEED_DATA", "PAUSED", "Connection", "NextEventResult"]
+__all__ = [
+    "DEFAULT_MAX_INCOMPLETE_EVENT_SIZE",
+    "NEED_DATA",
+    "PAUSED",
+    "Connection",
+    "NextEventResult",
+]
 
 # What next_event() returns. A closed union of final classes, not the open base Event,
 # so a type checker narrows `is NEED_DATA` and proves a `match` over the events exhaustive.
 NextEventResult: TypeAlias = (
-    Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed | type[NEED_DATA] | type[PAUSED]
+    Request
+    | InformationalResponse
+    | Response
+    | Data
+    | EndOfMessage
+    | ConnectionClosed
+    | type[NEED_DATA]
+    | type[PAUSED]
 )
 
 # The largest head (or other incomplete event) we buffer while waiting for its end.
@@ -266,9 +292,13 @@ class Connection:
                 event = self._body_reader.read(buf)
             elif their_state == S_IDLE or their_state == S_SEND_RESPONSE:
                 if self._we_are_client:
-                    event = read_response_head(buf, self._max_fields, self._max_incomplete_event_size)
+                    event = read_response_head(
+                        buf, self._max_fields, self._max_incomplete_event_size
+                    )
                 else:
-                    event = read_request_head(buf, self._max_fields, self._max_incomplete_event_size)
+                    event = read_request_head(
+                        buf, self._max_fields, self._max_incomplete_event_size
+                    )
             else:
                 # DONE, MUST_CLOSE or CLOSED: only the end of the connection may come.
                 if buf:
@@ -302,7 +332,9 @@ class Connection:
     def send(self, event: ConnectionClosed) -> None: ...
 
     @overload
-    def send(self, event: Request | InformationalResponse | Response | Data | EndOfMessage) -> bytes: ...
+    def send(
+        self, event: Request | InformationalResponse | Response | Data | EndOfMessage
+    ) -> bytes: ...
 
     @overload
     def send(self, event: Event) -> bytes | None: ...
@@ -385,7 +417,10 @@ class Connection:
         if headers is response.headers:
             return response
         return Response(
-            headers=headers, status_code=response.status_code, http_version=response.http_version, reason=response.reason
+            headers=headers,
+            status_code=response.status_code,
+            http_version=response.http_version,
+            reason=response.reason,
         )
 
     # ---- the one place events take effect ---------------------------------------
@@ -470,6 +505,8 @@ class Connection:
                 entered_body = cstate.server == S_SEND_BODY and old_server != S_SEND_BODY
             if entered_body:
                 if from_peer:
-                    self._body_reader = _body_reader(framing, self._max_fields, self._max_incomplete_event_size)
+                    self._body_reader = _body_reader(
+                        framing, self._max_fields, self._max_incomplete_event_size
+                    )
                 else:
                     self._body_writer = _body_writer(framing)

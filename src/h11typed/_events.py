@@ -62,7 +62,12 @@ class Request(Event):
     http_version: bytes
 
     def __init__(
-        self, *, method: BytesInput, headers: HeaderInput, target: BytesInput, http_version: BytesInput = b"1.1"
+        self,
+        *,
+        method: BytesInput,
+        headers: HeaderInput,
+        target: BytesInput,
+        http_version: BytesInput = b"1.1",
     ) -> None:
         checked_headers = normalize_and_validate(headers)
         object.__setattr__(self, "headers", checked_headers)
@@ -101,7 +106,9 @@ def check_received_host(headers: Headers, http_version: bytes) -> None:
         raise LocalProtocolError(f"invalid Host header value: {headers.host!r}")
 
 
-def _rebuild_request(method: bytes, headers: Headers, target: bytes, http_version: bytes) -> Request:
+def _rebuild_request(
+    method: bytes, headers: Headers, target: bytes, http_version: bytes
+) -> Request:
     return Request(method=method, headers=headers, target=target, http_version=http_version)
 
 
@@ -137,10 +144,15 @@ class _ResponseBase(Event):
                     f"InformationalResponse status_code should be in range [100, 200), not {self.status_code}"
                 )
         elif not 200 <= self.status_code < 1000:
-            raise LocalProtocolError(f"Response status_code should be in range [200, 1000), not {self.status_code}")
+            raise LocalProtocolError(
+                f"Response status_code should be in range [200, 1000), not {self.status_code}"
+            )
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_response, (type(self), self.headers, self.status_code, self.http_version, self.reason))
+        return (
+            _rebuild_response,
+            (type(self), self.headers, self.status_code, self.http_version, self.reason),
+        )
 
 
 def _rebuild_response(
@@ -205,7 +217,9 @@ class EndOfMessage(Event):
     headers: Headers
 
     def __init__(self, *, headers: HeaderInput | None = None) -> None:
-        object.__setattr__(self, "headers", EMPTY_HEADERS if headers is None else normalize_and_validate(headers))
+        object.__setattr__(
+            self, "headers", EMPTY_HEADERS if headers is None else normalize_and_validate(headers)
+        )
 
     def __hash__(self) -> int:
         return _unhashable(self)

@@ -39,7 +39,9 @@ _100_CONTINUE: Final = b"100-continue"
 # The one list of names whose values carry framing or connection facts: the fields
 # add_header normalises and note_special_header records (RFC 9112 §3.2, §6, §9.3; RFC 9110
 # §7.8, §10.1.1). Any other field is stored as it comes.
-FACT_NAMES: Final = frozenset([_HOST, _CONTENT_LENGTH, _TRANSFER_ENCODING, _CONNECTION, _EXPECT, _UPGRADE])
+FACT_NAMES: Final = frozenset(
+    [_HOST, _CONTENT_LENGTH, _TRANSFER_ENCODING, _CONNECTION, _EXPECT, _UPGRADE]
+)
 
 
 def bytesify(value: BytesInput) -> bytes:
@@ -56,7 +58,7 @@ def bytesify(value: BytesInput) -> bytes:
     return bytes(value)
 
 
-class Headers(Sequence[tuple[bytes, bytes]]):
+class Headers(Sequence[tuple[bytes, bytes]]):  # noqa: PLW1641 - unhashable, as a list is
     """A read-only sequence of (lowercased name, value) pairs, as found on events.
 
     ``raw_items()`` gives the names as they were supplied or received. Two Headers (or a
@@ -158,13 +160,10 @@ def note_special_header(headers: Headers, name: bytes, value: bytes) -> None:
                     elif option == _KEEP_ALIVE:
                         headers.connection_keep_alive = True
     elif length == 6:
-        if name == _EXPECT:
-            if value == _100_CONTINUE or _100_CONTINUE in comma_list(value):
-                headers.expect_100_continue = True
-    elif length == 7:
-        if name == _UPGRADE:
-            if comma_list(value):
-                headers.upgrade = True
+        if name == _EXPECT and (value == _100_CONTINUE or _100_CONTINUE in comma_list(value)):
+            headers.expect_100_continue = True
+    elif length == 7 and name == _UPGRADE and comma_list(value):
+        headers.upgrade = True
 
 
 def comma_list(value: bytes) -> list[bytes]:
@@ -202,11 +201,15 @@ def normalize_transfer_encoding(value: bytes, seen_before: bool) -> bytes:
     value = value.lower()
     if value != b"chunked":
         # RFC 9112 §6.1: a server SHOULD answer an unknown coding with 501.
-        raise LocalProtocolError(f"unsupported Transfer-Encoding {value!r}: only chunked is", error_status_hint=501)
+        raise LocalProtocolError(
+            f"unsupported Transfer-Encoding {value!r}: only chunked is", error_status_hint=501
+        )
     return value
 
 
-def add_header(fields: FieldList, raw_name: bytes, name: bytes, value: bytes, headers_so_far: Headers) -> None:
+def add_header(
+    fields: FieldList, raw_name: bytes, name: bytes, value: bytes, headers_so_far: Headers
+) -> None:
     """Append one header, normalising and de-duplicating the framing headers.
 
     ``headers_so_far`` is the Headers object being filled in; its facts tell whether a
@@ -267,7 +270,9 @@ def normalize_and_validate(headers: HeaderInput) -> Headers:
         else:
             raw_name_input, value_input = _any_pair(pair)
         # (bytes, the usual input, skips the call: e_send -0.3k of 28k instructions)
-        raw_name: bytes = raw_name_input if type(raw_name_input) is bytes else bytesify(raw_name_input)
+        raw_name: bytes = (
+            raw_name_input if type(raw_name_input) is bytes else bytesify(raw_name_input)
+        )
         value: bytes = value_input if type(value_input) is bytes else bytesify(value_input)
         name = _VALID_NAMES.get(raw_name)
         if name is None:

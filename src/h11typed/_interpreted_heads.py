@@ -27,9 +27,13 @@ from ._util import LocalProtocolError
 # part of the pattern can match the same byte two ways, so matching never backtracks.
 _FIELD_LINE: Final = re.compile(RE_TCHAR + b"+:(" + RE_FIELD_BYTE + rb"*)\r?\n")
 # request-line = method SP request-target SP HTTP-version (RFC 9112 §3).
-_REQUEST_LINE: Final = re.compile(b"(" + RE_TCHAR + b"+) (" + RE_VCHAR + rb"+) HTTP/([0-9]\.[0-9])\r?\n")
+_REQUEST_LINE: Final = re.compile(
+    b"(" + RE_TCHAR + b"+) (" + RE_VCHAR + rb"+) HTTP/([0-9]\.[0-9])\r?\n"
+)
 # status-line (RFC 9112 §4), with h11's optional reason: "HTTP/1.1 200" is accepted.
-_STATUS_LINE: Final = re.compile(rb"HTTP/([0-9]\.[0-9]) ([0-9]{3})(?: (" + RE_FIELD_BYTE + rb"*))?\r?\n")
+_STATUS_LINE: Final = re.compile(
+    rb"HTTP/([0-9]\.[0-9]) ([0-9]{3})(?: (" + RE_FIELD_BYTE + rb"*))?\r?\n"
+)
 
 
 def quick_fields(data: bytes, pos: int, max_fields: int) -> tuple[Headers, int] | None:
@@ -88,4 +92,3 @@ def quick_response_head(
     if section is None:
         return None
     return line[1], status_code, line[3] or b"", section[0], section[1]
-

@@ -44,4 +44,6 @@ def over_field_limit(count: i64, max_fields: int) -> bool:
 
 def too_many_fields(max_fields: int) -> LocalProtocolError:
     # Final as soon as it is seen, however the head ends.
-    return LocalProtocolError(f"too many header fields (more than {max_fields})", error_status_hint=431)
+    return LocalProtocolError(
+        f"too many header fields (more than {max_fields})", error_status_hint=431
+    )

@@ -215,7 +215,10 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
             and known.first8 == first8
             and known.next8 == next8
             and known.length == name_length
-            and (name_length <= PACKED_BYTES or _same_bytes(data, line_start + PACKED_BYTES, name_end, known.tail))
+            and (
+                name_length <= PACKED_BYTES
+                or _same_bytes(data, line_start + PACKED_BYTES, name_end, known.tail)
+            )
         ):
             raw_name = known.raw
             name = known.lower
@@ -259,7 +262,9 @@ def _unfold(data: bytes, start: int, end: int) -> bytes:
     return b"".join([line + b"\r\n" for line in joined]) + b"\r\n"
 
 
-def _parse_folded_section(data: bytes, pos: int, headers: Headers, head_end: int, max_fields: int) -> None:
+def _parse_folded_section(
+    data: bytes, pos: int, headers: Headers, head_end: int, max_fields: int
+) -> None:
     # Start the section again from scratch, this time with the folds joined.
     headers._fields.clear()  # pyright: ignore[reportPrivateUsage]
     headers._forget_facts()  # pyright: ignore[reportPrivateUsage]
@@ -297,7 +302,9 @@ def _worth_parsing(buf: ReceiveBuffer, max_fields: int, start_line: str) -> bool
     if first < 0x21:
         # Early rejection, as h11: a head cannot start with a control byte or SP.
         if first == CR or first == LF:
-            raise LocalProtocolError(f"no {start_line} line received (the head starts with an empty line)")
+            raise LocalProtocolError(
+                f"no {start_line} line received (the head starts with an empty line)"
+            )
         raise LocalProtocolError(f"illegal {start_line} line: starts with byte 0x{first:02x}")
     return True
 
@@ -312,7 +319,9 @@ _AFTER_START_LINE: Final = 0
 _TRAILER_SECTION: Final = 1
 
 
-def _still_waiting(buf: ReceiveBuffer, max_fields: int, uncounted_lines: i64 = _AFTER_START_LINE) -> bool:
+def _still_waiting(
+    buf: ReceiveBuffer, max_fields: int, uncounted_lines: i64 = _AFTER_START_LINE
+) -> bool:
     """Whether an incomplete head is still known to be incomplete, so not worth parsing.
 
     Parsing is tried again once the head's end has arrived, or once (if a field limit
@@ -322,10 +331,13 @@ def _still_waiting(buf: ReceiveBuffer, max_fields: int, uncounted_lines: i64 = _
     if not buf.awaiting_head_end or _head_complete(buf):
         return False
     # (This runs once per received byte of a trickled head: the call only with a limit.)
-    if max_fields >= 0 and not buf.field_count_checked:
-        if over_field_limit(buf.field_lines + uncounted_lines, max_fields):
-            buf.field_count_checked = True
-            return False
+    if (
+        max_fields >= 0
+        and not buf.field_count_checked
+        and over_field_limit(buf.field_lines + uncounted_lines, max_fields)
+    ):
+        buf.field_count_checked = True
+        return False
     return True
 
 
@@ -345,7 +357,9 @@ def _wait_or_raise(buf: ReceiveBuffer, error: LocalProtocolError, max_size: int)
     buf.awaiting_head_end = True
 
 
-def _section_or_wait(data: bytes, pos: i64, headers: Headers, buf: ReceiveBuffer, max_fields: int) -> i64:
+def _section_or_wait(
+    data: bytes, pos: i64, headers: Headers, buf: ReceiveBuffer, max_fields: int
+) -> i64:
     end = parse_header_section(data, pos, headers, max_fields)
     if end == _FOLDED:
         head_end = buf.find_head_end()
@@ -357,7 +371,13 @@ def _section_or_wait(data: bytes, pos: i64, headers: Headers, buf: ReceiveBuffer
 
 
 def _rest_of_head(
-    data: bytes, p: i64, start_line: str, start: i64, headers: Headers, buf: ReceiveBuffer, max_fields: int
+    data: bytes,
+    p: i64,
+    start_line: str,
+    start: i64,
+    headers: Headers,
+    buf: ReceiveBuffer,
+    max_fields: int,
 ) -> i64:
     """After a start line's last byte at ``p``: its line end, then the header section
     into ``headers``. Returns the offset after the head, or -1 if incomplete."""
@@ -375,7 +395,9 @@ def _incomplete(buf: ReceiveBuffer) -> None:
     buf.awaiting_head_end = True
 
 
-def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int, max_size: int) -> Request | None:
+def _parse_request(
+    data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int, max_size: int
+) -> Request | None:
     try:
         n: i64 = len(data)
         p: i64 = start
@@ -392,7 +414,12 @@ def _parse_request(data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int,
                 return None
             if data[p] != SP or p == start:
                 raise LocalProtocolError(f"illegal request line: {_line_at(data, start)!r}")
-            if p - start == 3 and data[start] == 0x47 and data[start + 1] == 0x45 and data[start + 2] == 0x54:
+            if (
+                p - start == 3
+                and data[start] == 0x47
+                and data[start + 1] == 0x45
+                and data[start + 2] == 0x54
+            ):
                 method = _GET
             else:
                 method = data[start:p]
@@ -464,7 +491,11 @@ def _parse_response(
                 reason_start: i64 = p
                 while p < n and FIELD_VALUE[data[p]]:
                     p += 1
-                reason = _OK if p - reason_start == 2 and data[reason_start:p] == _OK else data[reason_start:p]
+                reason = (
+                    _OK
+                    if p - reason_start == 2 and data[reason_start:p] == _OK
+                    else data[reason_start:p]
+                )
             headers = Headers([])
             p = _rest_of_head(data, p, "status line", start, headers, buf, max_fields)
             if p < 0:
@@ -472,15 +503,21 @@ def _parse_response(
                 return None
         if status_code < 100:
             # Well-formed but not a status; as in h11, reported after the header checks.
-            raise LocalProtocolError(f"InformationalResponse status_code should be in range [100, 200), not {status_code}")
+            raise LocalProtocolError(
+                f"InformationalResponse status_code should be in range [100, 200), not {status_code}"
+            )
         check_event_size(p - start, max_size)
     except LocalProtocolError as error:
         _wait_or_raise(buf, error, max_size)
         return None
     buf.consume_head(p - start)
     if status_code < 200:
-        return InformationalResponse(headers=headers, status_code=status_code, http_version=http_version, reason=reason)
-    return Response(headers=headers, status_code=status_code, http_version=http_version, reason=reason)
+        return InformationalResponse(
+            headers=headers, status_code=status_code, http_version=http_version, reason=reason
+        )
+    return Response(
+        headers=headers, status_code=status_code, http_version=http_version, reason=reason
+    )
 
 
 def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMessage | None:

@@ -159,7 +159,9 @@ def _flatten_event_table() -> bytes:
     for role_index, role in enumerate(roles):
         for state, moves in EVENT_TRIGGERED[role].items():
             for kind, new_state in moves.items():
-                index = (role_index * _N_STATES + STATE_NAMES.index(state)) * _N_KINDS + EVENT_KINDS.index(kind)
+                index = (
+                    role_index * _N_STATES + STATE_NAMES.index(state)
+                ) * _N_KINDS + EVENT_KINDS.index(kind)
                 flat[index] = STATE_NAMES.index(new_state) + 1
     return bytes(flat)
 

@@ -22,7 +22,9 @@ class ProtocolError(Exception):
 
     def __init__(self, msg: str, error_status_hint: int = 400) -> None:
         if type(self) is ProtocolError:
-            raise TypeError("ProtocolError is abstract: raise LocalProtocolError or RemoteProtocolError")
+            raise TypeError(
+                "ProtocolError is abstract: raise LocalProtocolError or RemoteProtocolError"
+            )
         super().__init__(msg)
         self.error_status_hint = error_status_hint
 
@@ -54,7 +56,9 @@ class _SentinelType(type):
     ``x is NEED_DATA`` and ``isinstance``, not ``type(x) is``; the docs say so.)
     """
 
-    def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> _SentinelType:
+    def __new__(
+        mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]
+    ) -> _SentinelType:
         cls = type.__new__(mcls, name, bases, namespace)
         cls.__class__ = cls  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]  # now type(cls) is cls
         return cls

@@ -79,7 +79,9 @@ def _host_first(fields: FieldList) -> FieldList:
 
 def _check_version(http_version: bytes) -> None:
     if http_version != _HTTP_1_1:
-        raise LocalProtocolError(f"h11typed only sends HTTP/1.1 (got http_version={http_version!r})")
+        raise LocalProtocolError(
+            f"h11typed only sends HTTP/1.1 (got http_version={http_version!r})"
+        )
 
 
 def write_request(request: Request, out: list[Any]) -> None:
@@ -91,7 +93,11 @@ def write_response(response: InformationalResponse | Response, out: list[Any]) -
     _check_version(response.http_version)
     # The SP after the status code is required even when the reason is empty (RFC 9112 §4);
     # no default reason phrase is filled in.
-    write_head(b"HTTP/1.1 %s %s\r\n" % (_STATUS_BYTES[response.status_code], response.reason), response.headers, out)
+    write_head(
+        b"HTTP/1.1 %s %s\r\n" % (_STATUS_BYTES[response.status_code], response.reason),
+        response.headers,
+        out,
+    )
 
 
 class BodyWriter:

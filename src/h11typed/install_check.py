@@ -86,7 +86,9 @@ class Engine:
     def describe(self) -> str:
         if self.kind == "none":
             return "nothing (`import h11` would fail: no h11 is installed)"
-        name = {"h11typed": "h11typed", "h11": "the real h11", "other": "an unknown module"}[self.kind]
+        name = {"h11typed": "h11typed", "h11": "the real h11", "other": "an unknown module"}[
+            self.kind
+        ]
         build = ""
         if self.compiled is not None:
             build = ", mypyc-compiled" if self.compiled else ", pure Python"
@@ -116,7 +118,11 @@ class Report:
 
     def all_on_h11typed(self) -> bool:
         """True when every installed library uses h11typed (vacuously true if none is installed)."""
-        return all(c.engine is not None and c.engine.kind == "h11typed" for c in self.consumers if c.status == "ok")
+        return all(
+            c.engine is not None and c.engine.kind == "h11typed"
+            for c in self.consumers
+            if c.status == "ok"
+        )
 
 
 def _distribution_version(name: str) -> str | None:
@@ -132,8 +138,16 @@ def engine_of(module: ModuleType) -> Engine:
     if module is h11typed:
         return Engine("h11typed", h11typed.__version__, file, h11typed.COMPILED, True)
     version = getattr(module, "__version__", None)
-    is_h11 = getattr(module, "__name__", None) == "h11" and isinstance(getattr(module, "Connection", None), type)
-    return Engine("h11" if is_h11 else "other", version if isinstance(version, str) else None, file, None, True)
+    is_h11 = getattr(module, "__name__", None) == "h11" and isinstance(
+        getattr(module, "Connection", None), type
+    )
+    return Engine(
+        "h11" if is_h11 else "other",
+        version if isinstance(version, str) else None,
+        file,
+        None,
+        True,
+    )
 
 
 def current_h11() -> Engine:
@@ -157,7 +171,9 @@ def check_consumer(consumer: Consumer) -> ConsumerReport:
         module = importlib.import_module(consumer.module)
     except Exception as exc:  # a missing optional dependency, an incompatible version...
         error = f"{type(exc).__name__}: {exc}"
-        return ConsumerReport(consumer.label, consumer.module, version, "import failed", None, error)
+        return ConsumerReport(
+            consumer.label, consumer.module, version, "import failed", None, error
+        )
     used = getattr(module, "h11", None)
     if not isinstance(used, ModuleType):
         # The module imported h11 under another name; what it got is what sys.modules holds.
@@ -217,11 +233,15 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Show which h11 module httpx, httpx2, uvicorn, hypercorn and wsproto use in this environment.",
     )
     parser.add_argument(
-        "--install-as-h11", action="store_true", help="call h11typed.install_as_h11() first, then report"
+        "--install-as-h11",
+        action="store_true",
+        help="call h11typed.install_as_h11() first, then report",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
-        "--check", action="store_true", help="exit with status 1 unless every installed library uses h11typed"
+        "--check",
+        action="store_true",
+        help="exit with status 1 unless every installed library uses h11typed",
     )
     return parser.parse_args(argv)
 

@@ -11,7 +11,9 @@ from tests.integration.support import PeerServers
 
 def pytest_configure(config: pytest.Config) -> None:
     # Also registered in pyproject.toml; repeated here so this directory works alone.
-    config.addinivalue_line("markers", "integration: runs real peers (httpx, uvicorn, hypercorn, curl) in subprocesses")
+    config.addinivalue_line(
+        "markers", "integration: runs real peers (httpx, uvicorn, hypercorn, curl) in subprocesses"
+    )
 
 
 @pytest.fixture(scope="session")

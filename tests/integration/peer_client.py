@@ -111,7 +111,9 @@ def sync_case(name: str, new_client: Callable[[], SyncClient]) -> Result:
             }
         if name == "expect_continue":
             body = _payload(CONTINUE_BODY, 2)
-            return _echo_facts(client.post("/echo", content=body, headers={"Expect": "100-continue"}), body)
+            return _echo_facts(
+                client.post("/echo", content=body, headers={"Expect": "100-continue"}), body
+            )
     raise SystemExit(f"unknown case {name!r}")
 
 
@@ -158,7 +160,9 @@ async def async_case(name: str, new_client: Callable[[], AsyncClient]) -> Result
             }
         if name == "expect_continue":
             body = _payload(CONTINUE_BODY, 2)
-            return _echo_facts(await client.post("/echo", content=body, headers={"Expect": "100-continue"}), body)
+            return _echo_facts(
+                await client.post("/echo", content=body, headers={"Expect": "100-continue"}), body
+            )
     raise SystemExit(f"unknown case {name!r}")
 
 
@@ -206,7 +210,11 @@ def websocket_case(name: str, url: str) -> Result:
                 elif isinstance(event, wsproto.events.CloseConnection):
                     result["close_code"] = event.code
                     closed = True
-            if len(echoes) == len(sent) and not closed and ws.state is wsproto.connection.ConnectionState.OPEN:
+            if (
+                len(echoes) == len(sent)
+                and not closed
+                and ws.state is wsproto.connection.ConnectionState.OPEN
+            ):
                 sock.sendall(ws.send(wsproto.events.CloseConnection(code=1000)))
             if not data:
                 closed = True
@@ -221,7 +229,9 @@ CLIENTS: dict[str, tuple[Callable[[str, str], Result], tuple[str, ...]]] = {
         ("httpcore._sync.http11",),
     ),
     "httpx-async": (
-        lambda name, url: asyncio.run(async_case(name, lambda: httpx.AsyncClient(base_url=url, timeout=TIMEOUT))),
+        lambda name, url: asyncio.run(
+            async_case(name, lambda: httpx.AsyncClient(base_url=url, timeout=TIMEOUT))
+        ),
         ("httpcore._async.http11",),
     ),
     "httpx2-sync": (
@@ -229,7 +239,9 @@ CLIENTS: dict[str, tuple[Callable[[str, str], Result], tuple[str, ...]]] = {
         ("httpcore2._sync.http11",),
     ),
     "httpx2-async": (
-        lambda name, url: asyncio.run(async_case(name, lambda: httpx2.AsyncClient(base_url=url, timeout=TIMEOUT))),
+        lambda name, url: asyncio.run(
+            async_case(name, lambda: httpx2.AsyncClient(base_url=url, timeout=TIMEOUT))
+        ),
         ("httpcore2._async.http11",),
     ),
     "wsproto": (websocket_case, ("wsproto.handshake",)),
@@ -238,7 +250,10 @@ CLIENTS: dict[str, tuple[Callable[[str, str], Result], tuple[str, ...]]] = {
 
 def main(argv: Sequence[str]) -> int:
     if len(argv) != 3 or argv[0] not in CLIENTS:
-        print(f"usage: python -m tests.integration.peer_client {{{','.join(CLIENTS)}}} CASE URL", file=sys.stderr)
+        print(
+            f"usage: python -m tests.integration.peer_client {{{','.join(CLIENTS)}}} CASE URL",
+            file=sys.stderr,
+        )
         return 2
     run, peer_modules = CLIENTS[argv[0]]
     result = run(argv[1], argv[2])

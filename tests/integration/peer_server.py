@@ -19,8 +19,8 @@ import json
 import socket
 import sys
 import threading
-from functools import partial
 from collections.abc import Callable, Sequence
+from functools import partial
 from importlib.metadata import version
 from typing import Any, cast
 
@@ -98,7 +98,7 @@ def serve_threaded() -> None:
     server = threaded_server.ThreadedServer("127.0.0.1", 0, idle_timeout=30.0)
     accepted = 0
     # Count accepted connections: socketserver hands each one to process_request.
-    inner: Any = server._server  # pyright: ignore[reportPrivateUsage]  # noqa: SLF001 (an example's internals, not h11typed's)
+    inner: Any = server._server  # pyright: ignore[reportPrivateUsage]
     process_request = inner.process_request
 
     def counting(request: socket.socket, address: tuple[str, int]) -> None:
@@ -127,7 +127,13 @@ def serve_trio() -> None:
         async with trio.open_nursery() as nursery:
             port = await nursery.start(partial(trio_server.serve, "127.0.0.1", 0, stats=stats))
             token = trio.lowlevel.current_trio_token()
-            _say({"port": port, "peer": f"examples/trio_server.py (trio {version('trio')})", "engine": engine_info()})
+            _say(
+                {
+                    "port": port,
+                    "peer": f"examples/trio_server.py (trio {version('trio')})",
+                    "engine": engine_info(),
+                }
+            )
             _start_control(
                 _since_last_call(lambda: stats.connections),
                 lambda: trio.from_thread.run_sync(nursery.cancel_scope.cancel, trio_token=token),
@@ -143,7 +149,13 @@ def serve_uvicorn() -> None:
 
     sock = _listener()
     config = uvicorn.Config(
-        app, http="h11", ws="wsproto", lifespan="off", log_level="warning", access_log=False, timeout_keep_alive=30
+        app,
+        http="h11",
+        ws="wsproto",
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        timeout_keep_alive=30,
     )
     server = uvicorn.Server(config)
     info = engine_info("uvicorn.protocols.http.h11_impl", "wsproto.handshake")
@@ -202,7 +214,10 @@ SERVERS: dict[str, Callable[[], None]] = {
 
 def main(argv: Sequence[str]) -> int:
     if len(argv) != 1 or argv[0] not in SERVERS:
-        print(f"usage: python -m tests.integration.peer_server {{{','.join(SERVERS)}}}", file=sys.stderr)
+        print(
+            f"usage: python -m tests.integration.peer_server {{{','.join(SERVERS)}}}",
+            file=sys.stderr,
+        )
         return 2
     SERVERS[argv[0]]()
     return 0

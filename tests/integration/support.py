@@ -20,7 +20,7 @@ import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 import pytest
 
@@ -37,7 +37,9 @@ Json = dict[str, Any]
 
 
 def _missing(what: str) -> None:
-    message = f"{what} is not installed (requirements/integration.txt, Debian packages: see .ci/run)"
+    message = (
+        f"{what} is not installed (requirements/integration.txt, Debian packages: see .ci/run)"
+    )
     if IN_CI:
         pytest.fail(message + "; CI must have it", pytrace=False)
     pytest.skip(message)
@@ -106,7 +108,8 @@ class PeerServer:
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        self._stderr: IO[str] = tempfile.TemporaryFile("w+")
+        # Kept open for the server's lifetime and closed in stop().
+        self._stderr: IO[str] = tempfile.TemporaryFile("w+")  # noqa: SIM115
         self._process = subprocess.Popen(
             _python("tests.integration.peer_server", kind),
             cwd=REPO_ROOT,
@@ -137,7 +140,9 @@ class PeerServer:
         try:
             line = self._lines.get(timeout=TIMEOUT)
         except queue.Empty:
-            raise AssertionError(f"{self.kind} server said nothing; stderr:\n{self.stderr()}") from None
+            raise AssertionError(
+                f"{self.kind} server said nothing; stderr:\n{self.stderr()}"
+            ) from None
         message: Json = json.loads(line)
         return message
 
@@ -167,7 +172,10 @@ class PeerServer:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()
 
@@ -176,7 +184,7 @@ class PeerServers:
     """Starts each kind of server once, on first use, and stops them all at the end."""
 
     # Python packages each server subprocess needs, besides h11typed.
-    NEEDS: dict[str, tuple[str, ...]] = {
+    NEEDS: ClassVar[dict[str, tuple[str, ...]]] = {
         "threaded": (),
         "trio": ("trio",),
         "uvicorn": ("uvicorn", "wsproto"),

@@ -45,7 +45,12 @@ def test_wrk_report_gives_requests_per_second_p99_and_errors(tmp_path: Path) -> 
 
 def test_table_puts_each_server_beside_the_h11_baseline() -> None:
     rows = [
-        Row("h11", "uvicorn + h11", "pure", [Measurement(1000.0, 9.0, 0), Measurement(1200.0, 8.0, 0)]),
+        Row(
+            "h11",
+            "uvicorn + h11",
+            "pure",
+            [Measurement(1000.0, 9.0, 0), Measurement(1200.0, 8.0, 0)],
+        ),
         Row("h11typed", "uvicorn + h11typed", "mypyc", [Measurement(1650.0, 6.0, 0)]),
     ]
     lines = format_table(rows).splitlines()
@@ -60,7 +65,9 @@ def test_quick_run_serves_every_engine_with_no_errors(tmp_path: Path) -> None:
         sys.executable, "benchmarks/e2e.py", "--rounds", "1", "--duration", "0.5", "--connections", "4",
         "--load-generator", "python", "--json", str(out),
     ]  # fmt: skip
-    completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    completed = subprocess.run(
+        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     rows = {row["engine"]: row for row in json.loads(out.read_text())["rows"]}
     assert list(rows) == ["h11", "h11typed", "httptools"]

@@ -33,7 +33,9 @@ def _httpx_installed() -> None:
     need_modules(*CLIENT_MODULES)
 
 
-def run_counting(peer_servers: PeerServers, server: str, client: str, case: str) -> tuple[dict[str, object], int]:
+def run_counting(
+    peer_servers: PeerServers, server: str, client: str, case: str
+) -> tuple[dict[str, object], int]:
     """Run a client case; its result and how many connections the server accepted for it."""
     peer = peer_servers.get(server)
     peer.new_connections()  # start counting from here
@@ -43,7 +45,9 @@ def run_counting(peer_servers: PeerServers, server: str, client: str, case: str)
 
 @pytest.mark.parametrize("server", SERVERS)
 @pytest.mark.parametrize("client", CLIENTS)
-def test_keep_alive_requests_share_one_connection(peer_servers: PeerServers, client: str, server: str) -> None:
+def test_keep_alive_requests_share_one_connection(
+    peer_servers: PeerServers, client: str, server: str
+) -> None:
     result, connections = run_counting(peer_servers, server, client, "keep_alive")
     assert result["statuses"] == [200] * 5
     assert result["bodies_ok"] is True
@@ -53,7 +57,9 @@ def test_keep_alive_requests_share_one_connection(peer_servers: PeerServers, cli
 
 @pytest.mark.parametrize("server", SERVERS)
 @pytest.mark.parametrize("client", CLIENTS)
-def test_large_post_with_content_length_is_echoed_intact(peer_servers: PeerServers, client: str, server: str) -> None:
+def test_large_post_with_content_length_is_echoed_intact(
+    peer_servers: PeerServers, client: str, server: str
+) -> None:
     result = run_client(client, "large_post", peer_servers.get(server).url)
     assert result["status"] == 200
     assert result["sent_length"] == 5 * 1024 * 1024
@@ -63,7 +69,9 @@ def test_large_post_with_content_length_is_echoed_intact(peer_servers: PeerServe
 
 @pytest.mark.parametrize("server", SERVERS)
 @pytest.mark.parametrize("client", CLIENTS)
-def test_generator_body_is_uploaded_chunked(peer_servers: PeerServers, client: str, server: str) -> None:
+def test_generator_body_is_uploaded_chunked(
+    peer_servers: PeerServers, client: str, server: str
+) -> None:
     # httpx sends an iterator body with Transfer-Encoding: chunked (RFC 9112 section 7.1).
     result = run_client(client, "chunked_upload", peer_servers.get(server).url)
     assert result["status"] == 200
@@ -73,7 +81,9 @@ def test_generator_body_is_uploaded_chunked(peer_servers: PeerServers, client: s
 
 @pytest.mark.parametrize("server", SERVERS)
 @pytest.mark.parametrize("client", CLIENTS)
-def test_chunked_response_is_downloaded_whole(peer_servers: PeerServers, client: str, server: str) -> None:
+def test_chunked_response_is_downloaded_whole(
+    peer_servers: PeerServers, client: str, server: str
+) -> None:
     result = run_client(client, "chunked_download", peer_servers.get(server).url)
     assert result["status"] == 200
     assert result["transfer_encoding"] == "chunked"
@@ -99,7 +109,9 @@ def test_head_response_has_no_body_and_the_connection_stays_usable(
 
 @pytest.mark.parametrize("server", SERVERS)
 @pytest.mark.parametrize("client", CLIENTS)
-def test_request_expecting_100_continue_is_served(peer_servers: PeerServers, client: str, server: str) -> None:
+def test_request_expecting_100_continue_is_served(
+    peer_servers: PeerServers, client: str, server: str
+) -> None:
     # httpx sends the body without waiting; the server's 100 is an interim response
     # the client's h11typed must skip over (RFC 9110 section 15.2.1).
     result = run_client(client, "expect_continue", peer_servers.get(server).url)

@@ -38,7 +38,9 @@ def server(request: pytest.FixtureRequest, peer_servers: PeerServers) -> PeerSer
 def curl(*args: str) -> subprocess.CompletedProcess[str]:
     """Run curl, bounded in time; fail the test on a transfer error."""
     command = [need_program("curl"), "--silent", "--show-error", "--max-time", "30", *args]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    completed = subprocess.run(
+        command, capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
     assert completed.returncode == 0, f"curl exited {completed.returncode}: {completed.stderr}"
     return completed
 
@@ -71,8 +73,14 @@ def write_payload(path: Path, size: int, seed: int) -> bytes:
 def test_curl_reuses_one_connection_for_several_requests(server: PeerServer) -> None:
     url = f"{server.url}/hello"
     server.new_connections()  # start counting from here
-    result = curl("-w", WRITE_OUT, "-o", "/dev/null", url, "-o", "/dev/null", url, "-o", "/dev/null", url)
-    assert transfers(result.stdout) == [(200, 1, len(HELLO)), (200, 0, len(HELLO)), (200, 0, len(HELLO))]
+    result = curl(
+        "-w", WRITE_OUT, "-o", "/dev/null", url, "-o", "/dev/null", url, "-o", "/dev/null", url
+    )
+    assert transfers(result.stdout) == [
+        (200, 1, len(HELLO)),
+        (200, 0, len(HELLO)),
+        (200, 0, len(HELLO)),
+    ]
     assert server.new_connections() == 1
 
 
@@ -105,7 +113,9 @@ def test_curl_downloads_a_chunked_response(server: PeerServer, tmp_path: Path) -
 
 
 @pytest.mark.parametrize("kind", SERVERS_WITH_HEAD)
-def test_curl_head_then_get_share_the_connection(peer_servers: PeerServers, kind: str, tmp_path: Path) -> None:
+def test_curl_head_then_get_share_the_connection(
+    peer_servers: PeerServers, kind: str, tmp_path: Path
+) -> None:
     server = peer_servers.get(kind)
     url = f"{server.url}/hello"
     result = curl(
@@ -118,13 +128,17 @@ def test_curl_head_then_get_share_the_connection(peer_servers: PeerServers, kind
     assert (tmp_path / "body").read_bytes() == HELLO
 
 
-def test_curl_waits_for_100_continue_before_sending_the_body(server: PeerServer, tmp_path: Path) -> None:
+def test_curl_waits_for_100_continue_before_sending_the_body(
+    server: PeerServer, tmp_path: Path
+) -> None:
     sent = write_payload(tmp_path / "up", 256 * 1024, seed=5)
     result = curl(
         "--verbose", "-H", "Expect: 100-continue", "--data-binary", f"@{tmp_path / 'up'}",
         "-o", str(tmp_path / "down"), f"{server.url}/echo",
     )  # fmt: skip
-    statuses = [line.split()[2] for line in result.stderr.splitlines() if line.startswith("< HTTP/1.1 ")]
+    statuses = [
+        line.split()[2] for line in result.stderr.splitlines() if line.startswith("< HTTP/1.1 ")
+    ]
     assert statuses == ["100", "200"]
     assert (tmp_path / "down").read_bytes() == sent
 

@@ -31,7 +31,9 @@ def threaded() -> Iterator[ThreadedServer]:
         yield server
 
 
-def test_http_client_reuses_one_connection_to_the_threaded_example(threaded: ThreadedServer) -> None:
+def test_http_client_reuses_one_connection_to_the_threaded_example(
+    threaded: ThreadedServer,
+) -> None:
     conn = http.client.HTTPConnection(threaded.host, threaded.port, timeout=TIMEOUT)
     local_ports: set[int] = set()
     try:
@@ -47,7 +49,9 @@ def test_http_client_reuses_one_connection_to_the_threaded_example(threaded: Thr
     assert len(local_ports) == 1
 
 
-def test_http_client_chunked_upload_reaches_the_threaded_example_chunked(threaded: ThreadedServer) -> None:
+def test_http_client_chunked_upload_reaches_the_threaded_example_chunked(
+    threaded: ThreadedServer,
+) -> None:
     pieces = [b"first,", b"second,", b"third"]
     conn = http.client.HTTPConnection(threaded.host, threaded.port, timeout=TIMEOUT)
     try:
@@ -59,7 +63,9 @@ def test_http_client_chunked_upload_reaches_the_threaded_example_chunked(threade
         conn.close()
 
 
-def test_http_client_reads_a_chunked_response_from_the_trio_example(peer_servers: PeerServers) -> None:
+def test_http_client_reads_a_chunked_response_from_the_trio_example(
+    peer_servers: PeerServers,
+) -> None:
     server = peer_servers.get("trio")
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=TIMEOUT)
     try:
@@ -115,7 +121,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 def stdlib_server() -> Iterator[http.server.ThreadingHTTPServer]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield server

@@ -160,7 +160,9 @@ def test_response_body_pieces_reach_the_client_as_they_arrive() -> None:
     def upstream(wire: Wire) -> None:
         wire.next_of(h11typed.Request)
         wire.next_of(h11typed.EndOfMessage)
-        wire.send(h11typed.Response(status_code=200, headers=[]), h11typed.Data(data=b"first piece"))
+        wire.send(
+            h11typed.Response(status_code=200, headers=[]), h11typed.Data(data=b"first piece")
+        )
         assert client_has_first.wait(TIMEOUT), "the proxy held the first piece back"
         wire.send(h11typed.Data(data=b"second piece"), h11typed.EndOfMessage())
 
@@ -185,7 +187,9 @@ def test_request_body_pieces_reach_the_upstream_as_they_arrive() -> None:
         rest = wire.read_to_end()
         body = first + rest
         wire.send(
-            h11typed.Response(status_code=200, headers=[(b"Content-Length", str(len(body)).encode())]),
+            h11typed.Response(
+                status_code=200, headers=[(b"Content-Length", str(len(body)).encode())]
+            ),
             h11typed.Data(data=body),
             h11typed.EndOfMessage(),
         )
@@ -210,20 +214,28 @@ def test_hop_by_hop_headers_stay_behind_and_via_is_added() -> None:
     def upstream(wire: Wire) -> None:
         seen.append(wire.next_of(h11typed.Request))
         wire.next_of(h11typed.EndOfMessage)
-        headers = [(b"Content-Length", b"2"), (b"Keep-Alive", b"timeout=5"), (b"X-End-To-End", b"kept")]
+        headers = [
+            (b"Content-Length", b"2"),
+            (b"Keep-Alive", b"timeout=5"),
+            (b"X-End-To-End", b"kept"),
+        ]
         wire.send(h11typed.Response(status_code=200, headers=headers), h11typed.Data(data=b"ok"))
         wire.send(h11typed.EndOfMessage())
 
     with Upstream(upstream).running() as up, proxy_to(up.port) as port, client_to(port) as client:
         # Connection names X-Hop, which makes it hop-by-hop too (RFC 9110 section 7.6.1).
-        client.send(get(b"/", (b"Connection", b"keep-alive, X-Hop"), (b"X-Hop", b"1"), (b"X-Mine", b"2")))
+        client.send(
+            get(b"/", (b"Connection", b"keep-alive, X-Hop"), (b"X-Hop", b"1"), (b"X-Mine", b"2"))
+        )
         client.send(h11typed.EndOfMessage())
         response = client.next_of(h11typed.Response)
         assert client.read_to_end() == b"ok"
     [request] = seen
-    assert isinstance(request, h11typed.Request) and isinstance(response, h11typed.Response)
+    assert isinstance(request, h11typed.Request)
+    assert isinstance(response, h11typed.Response)
     sent_up = header_map(request)
-    assert b"connection" not in sent_up and b"x-hop" not in sent_up
+    assert b"connection" not in sent_up
+    assert b"x-hop" not in sent_up
     assert sent_up[b"x-mine"] == b"2"
     assert sent_up[b"via"] == b"1.1 h11typed-proxy"
     came_back = header_map(response)
@@ -250,8 +262,10 @@ def test_expect_100_continue_is_answered_by_the_upstream_through_the_proxy() -> 
         client.send(h11typed.Data(data=b"hello"), h11typed.EndOfMessage())
         final = client.next_of(h11typed.Response)
         assert client.read_to_end() == b"hello"
-    assert isinstance(interim, h11typed.InformationalResponse) and interim.status_code == 100
-    assert isinstance(final, h11typed.Response) and final.status_code == 200
+    assert isinstance(interim, h11typed.InformationalResponse)
+    assert interim.status_code == 100
+    assert isinstance(final, h11typed.Response)
+    assert final.status_code == 200
 
 
 def test_client_connection_is_kept_alive_across_requests() -> None:
@@ -260,7 +274,11 @@ def test_client_connection_is_kept_alive_across_requests() -> None:
         wire.next_of(h11typed.EndOfMessage)
         assert isinstance(request, h11typed.Request)
         body = b"you asked for " + request.target
-        wire.send(h11typed.Response(status_code=200, headers=[(b"Content-Length", str(len(body)).encode())]))
+        wire.send(
+            h11typed.Response(
+                status_code=200, headers=[(b"Content-Length", str(len(body)).encode())]
+            )
+        )
         wire.send(h11typed.Data(data=body), h11typed.EndOfMessage())
 
     bodies: list[bytes] = []
@@ -283,4 +301,5 @@ def test_unreachable_upstream_gets_502() -> None:
         client.send(get(), h11typed.EndOfMessage())
         response = client.next_of(h11typed.Response)
         assert client.read_to_end() == b""
-    assert isinstance(response, h11typed.Response) and response.status_code == 502
+    assert isinstance(response, h11typed.Response)
+    assert response.status_code == 502

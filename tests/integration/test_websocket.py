@@ -15,7 +15,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.mark.parametrize("server", ["uvicorn", "hypercorn"])
-def test_websocket_upgrade_echoes_messages_and_closes_cleanly(peer_servers: PeerServers, server: str) -> None:
+def test_websocket_upgrade_echoes_messages_and_closes_cleanly(
+    peer_servers: PeerServers, server: str
+) -> None:
     need_modules("wsproto")
     result = run_client("wsproto", "echo", peer_servers.get(server).url)
     assert result["accepted"] is True

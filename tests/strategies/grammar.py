@@ -163,9 +163,13 @@ def host_values(draw: st.DrawFn) -> bytes:
     elif kind == "ipv6":
         host = f"[{draw(st.ip_addresses(v=6))}]"
     else:
-        host = "[v" + draw(st.sampled_from(["1", "7", "1F"])) + "." + draw(
-            st.text(REG_NAME_CHARS + ":", min_size=1, max_size=8)
-        ) + "]"
+        host = (
+            "[v"
+            + draw(st.sampled_from(["1", "7", "1F"]))
+            + "."
+            + draw(st.text(REG_NAME_CHARS + ":", min_size=1, max_size=8))
+            + "]"
+        )
     if draw(st.booleans()):
         host += ":" + draw(st.text(string.digits, max_size=5))
     return host.encode()

@@ -3,6 +3,7 @@ receive_data() pieces."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Final
 
 from hypothesis import strategies as st
@@ -88,4 +89,4 @@ def split_pieces(draw: st.DrawFn, data: bytes) -> list[bytes]:
         return [data[i : i + 1] for i in range(len(data))]
     cuts = sorted(set(draw(st.lists(st.integers(1, len(data) - 1), max_size=12))))
     bounds = [0, *cuts, len(data)]
-    return [data[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [data[a:b] for a, b in itertools.pairwise(bounds)]

@@ -123,7 +123,7 @@ class ScriptedReceiver(ReceiveDriver):
 
 def error_hint(error: BaseException) -> int:
     """The error_status_hint of a ProtocolError from any library."""
-    hint = getattr(error, "error_status_hint")
+    hint: object = getattr(error, "error_status_hint")  # noqa: B009 - not typed on BaseException
     assert isinstance(hint, int)
     return hint
 

@@ -45,9 +45,7 @@ def close_delimited(response: Neutral, method: bytes | None) -> bool:
     status = fields["status_code"]
     names = {name for name, _ in fields["headers"]}
     no_body = (
-        status in (204, 304)
-        or method == b"HEAD"
-        or (method == b"CONNECT" and 200 <= status < 300)
+        status in (204, 304) or method == b"HEAD" or (method == b"CONNECT" and 200 <= status < 300)
     )
     return not no_body and not names & {b"content-length", b"transfer-encoding"}
 
@@ -170,9 +168,9 @@ class Walk:
             accept = InformationalResponse(status_code=101, headers=[(b"Upgrade", b"x")])
             self.send("SERVER", accept)
         elif action.endswith("-continue"):
-            self.continue_message(action.split("-")[0].upper())
+            self.continue_message(action.split("-", maxsplit=1)[0].upper())
         elif action.endswith("-close"):
-            self.send(action.split("-")[0].upper(), ConnectionClosed())
+            self.send(action.split("-", maxsplit=1)[0].upper(), ConnectionClosed())
         else:
             assert action == "cycle"
             for conns in self.pairs:

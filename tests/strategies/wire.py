@@ -146,7 +146,7 @@ def raw_chunked_body(draw: st.DrawFn, defects: bool = False) -> bytes:
     for payload in draw(st.lists(st.binary(min_size=1, max_size=20), max_size=3)):
         size = format(len(payload), draw(st.sampled_from(["x", "X"]))).encode()
         size = b"0" * draw(st.integers(0, 2)) + size
-        ext = draw(st.sampled_from([b"", b";a=b", b"; name", b";x=\"quoted\""]))
+        ext = draw(st.sampled_from([b"", b";a=b", b"; name", b';x="quoted"']))
         tail = draw(st.sampled_from([b"", b" ", b"\t "]))
         size_line = size + ext + tail + b"\r\n"
         bad_size = _defect(draw, defects, CHUNK_SIZE_DEFECTS, 6)

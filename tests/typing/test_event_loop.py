@@ -132,7 +132,9 @@ def a_match_that_forgets_connection_closed_is_not_exhaustive(event: NextEventRes
 def a_loop_that_forgets_paused_is_not_exhaustive(event: NextEventResult) -> None:
     if event is NEED_DATA:
         return
-    if isinstance(event, Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed):
+    if isinstance(
+        event, Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed
+    ):
         return
     assert_never(event)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 

@@ -17,7 +17,6 @@ from typing import Any, assert_type
 import h11typed
 from h11typed import (
     NEED_DATA,
-    NextEventResult,
     PAUSED,
     Connection,
     ConnectionClosed,
@@ -26,6 +25,7 @@ from h11typed import (
     Event,
     InformationalResponse,
     LocalProtocolError,
+    NextEventResult,
     ProtocolError,
     RemoteProtocolError,
     Request,
@@ -59,7 +59,10 @@ def next_event_returns_a_closed_union_of_events_and_flow_sentinels(conn: Connect
 def isinstance_event_separates_events_from_flow_sentinels(conn: Connection) -> None:
     event = conn.next_event()
     if isinstance(event, Event):
-        assert_type(event, Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed)
+        assert_type(
+            event,
+            Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed,
+        )
     else:
         assert_type(event, type[NEED_DATA] | type[PAUSED])
 
@@ -68,7 +71,9 @@ def comparing_with_a_sentinel_by_identity_removes_it(conn: Connection) -> None:
     event = conn.next_event()
     if event is NEED_DATA or event is PAUSED:
         return
-    assert_type(event, Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed)
+    assert_type(
+        event, Request | InformationalResponse | Response | Data | EndOfMessage | ConnectionClosed
+    )
 
 
 def isinstance_narrows_an_event_to_its_class(conn: Connection) -> None:

@@ -65,7 +65,7 @@ def membership_in_a_tuple_of_constants_narrows_a_state(conn: Connection) -> None
         assert_type(state, Literal["DONE", "MUST_CLOSE"])
 
 
-def describe_state(state: State) -> str:  # noqa: PLR0911 - one return per state is the point
+def describe_state(state: State) -> str:
     """An exhaustive dispatch over string literals; assert_never proves it complete."""
     match state:
         case "IDLE":
