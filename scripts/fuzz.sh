@@ -47,7 +47,9 @@ quietly "install requirements/fuzz.txt into $venv" "$venv/bin/python" -m pip ins
 # The compiled wheel: dist/'s if no build input is newer than it, else a fresh one.
 wheel=""
 shopt -s nullglob
-wheels=(dist/h11typed-*-cp311-*.whl)  # the 3.11 wheel (scripts/test.sh builds one per Python)
+# scripts/test.sh leaves one wheel per Python in dist/: the fuzz venv's is the oldest's.
+oldest=${SUPPORTED_PYTHONS[0]}
+wheels=(dist/h11typed-*-cp${oldest/./}-*.whl)
 shopt -u nullglob
 if [ ${#wheels[@]} -eq 1 ] && [ -z "$(find src/h11typed setup.py pyproject.toml mypy.ini -newer "${wheels[0]}" -print -quit)" ]; then
     wheel=${wheels[0]}

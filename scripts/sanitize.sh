@@ -66,9 +66,10 @@ if [ ! -f "$runtime" ]; then
 fi
 
 # Build from a copy: setuptools builds in-tree, and the checkout may be in use.
-# Clang must compile: the preloaded runtime is clang's. Without -DNDEBUG (which the
-# interpreter's own CFLAGS would add) mypyc's runtime asserts stay on, and without
-# -fwrapv a signed overflow is reported instead of wrapping.
+# Clang must compile: the preloaded runtime is clang's. setuptools puts $CFLAGS after
+# the interpreter's own flags, which include -DNDEBUG and -fwrapv: mypyc's runtime
+# asserts are compiled out and signed overflow wraps (UBSan does not report it). Undoing
+# them (-UNDEBUG -fno-wrapv) is left for a run that can look at what they turn up.
 sanitizers=address,undefined,fuzzer-no-link
 tree=$(mktemp -d -t h11typed-sanitize-build.XXXXXX)
 cp -r pyproject.toml setup.py README.md LICENSE MANIFEST.in mypy.ini src "$tree/"

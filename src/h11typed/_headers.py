@@ -257,7 +257,7 @@ def normalize_and_validate(headers: HeaderInput) -> Headers:
     fields = result._fields  # pyright: ignore[reportPrivateUsage]
     # A list (the usual input) is walked by index; compiled, iterating anything else goes
     # through the iterator protocol on every item, so other iterables are listed first.
-    pairs: list[Any] = headers if isinstance(headers, list) else list(headers)
+    pairs: list[Any] = headers if type(headers) is list else list(headers)  # pyright: ignore[reportUnknownVariableType]
     raw_name_input: Any
     value_input: Any
     for pair in pairs:
