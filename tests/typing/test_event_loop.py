@@ -101,21 +101,6 @@ def positional_patterns_follow_h11s_field_order(event: NextEventResult) -> None:
             pass
 
 
-def our_state_dispatch_is_exhaustive(conn: Connection) -> str:
-    state = conn.our_state
-    match state:
-        case "IDLE" | "SEND_RESPONSE" | "SEND_BODY":
-            return "busy"
-        case "DONE" | "MUST_CLOSE" | "CLOSED":
-            return "finished"
-        case "MIGHT_SWITCH_PROTOCOL" | "SWITCHED_PROTOCOL":
-            return "switching"
-        case "ERROR":
-            return "failed"
-        case _:
-            assert_never(state)
-
-
 # --- what must stay an error -------------------------------------------------
 
 
