@@ -1,4 +1,4 @@
-"""ApacheBench with HTTP/1.0 keep-alive against the threaded example server (issue 6).
+"""ApacheBench with HTTP/1.0 keep-alive against the threaded example server (README "Beyond h11"; RFC 9112 §9.3).
 
 ``ab -k`` sends HTTP/1.0 requests with ``Connection: Keep-Alive`` and reuses a
 connection only when the response says ``keep-alive`` and has a Content-Length

@@ -20,14 +20,14 @@ Known, deliberate differences, normalised away here:
    is compared exactly, flags included.
 3. Error messages: only the exception type and ``error_status_hint`` must
    match; the wording is free (``Outcome`` excludes the message).
-4. HTTP/1.0 keep-alive (an h11typed extension, issue 6; RFC 9112 section
+4. HTTP/1.0 keep-alive (an h11typed extension, README "Beyond h11"; RFC 9112 section
    9.3): h11typed keeps an HTTP/1.0 connection open when the peer sends the
    "keep-alive" connection option and the framing allows, where h11 always
    closes.  h11 is no oracle for that, so received streams that pair an
    HTTP/1.0 (or older) start line with a "keep-alive" token are skipped
    (``may_ask_http10_keep_alive``); tests/test_http10_keep_alive.py covers it.
 
-5. Stricter than h11 by design (issue 4; docs/http-support.rst lists each
+5. Stricter than h11 by design (docs/http-support.rst lists each
    with its RFC clause), so streams that h11 cannot judge are skipped
    (``stricter_than_h11_may_apply``): a Host value that is not
    ``uri-host [":" port]`` (RFC 9112 section 3.2), a message carrying both

@@ -1,4 +1,4 @@
-"""``Connection(..., max_header_count=N)``: a limit on received fields (an h11typed extension, issue 6).
+"""``Connection(..., max_header_count=N)``: a limit on received fields (an h11typed extension: README "Beyond h11", docs/api.rst).
 
 A head (request or response, so both roles) or a chunked trailer section with more than
 N fields is refused with a RemoteProtocolError whose error_status_hint is 431 (Request

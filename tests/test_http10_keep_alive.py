@@ -1,4 +1,4 @@
-"""HTTP/1.0 keep-alive (an h11typed extension, issue 6; RFC 9112 §9.3).
+"""HTTP/1.0 keep-alive (an h11typed extension, README "Beyond h11"; RFC 9112 §9.3).
 
 h11 closes every HTTP/1.0 connection. RFC 9112 §9.3 lets an HTTP/1.0 peer ask for a
 persistent connection with the "keep-alive" connection option, and h11typed honours it
