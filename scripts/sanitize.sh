@@ -87,8 +87,11 @@ rm -rf "$tree"
 wheel=$(echo "$out"/wheel/h11typed-*.whl)
 quietly "install $wheel into $venv" "$venv/bin/python" -m pip install --force-reinstall --no-deps "$wheel"
 # Refuse to go on with an uninstrumented build: that would pass whatever the input.
+# (The symbol list is read whole: `grep -q` would stop reading at the first match, nm
+# would die of SIGPIPE, and pipefail would turn that into a failure now and then.)
 for so in "$site"/h11typed__mypyc*.so; do
-    if ! nm -D "$so" | grep -q ' U __asan_init'; then
+    symbols=$(nm -D "$so")
+    if ! grep -q ' U __asan_init' <<<"$symbols"; then
         echo "sanitize: $so is not built with AddressSanitizer" >&2
         exit 1
     fi
