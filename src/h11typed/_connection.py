@@ -26,9 +26,8 @@ from ._readers import (
     BodyReader,
     ChunkedReader,
     ContentLengthReader,
+    HeadReader,
     Http10Reader,
-    read_request_head,
-    read_response_head,
 )
 from ._receivebuffer import ReceiveBuffer
 from ._state import (
@@ -136,11 +135,11 @@ _UNTIL_CLOSE_READER: Final = Http10Reader()
 _UNTIL_CLOSE_WRITER: Final = Http10Writer()
 
 
-def _body_reader(framing: int, max_fields: int, max_size: int) -> BodyReader:
+def _body_reader(framing: int, head_reader: HeadReader) -> BodyReader:
     if framing >= 0:
         return ContentLengthReader(framing)
     if framing == FRAMING_CHUNKED:
-        return ChunkedReader(max_fields, max_size)
+        return ChunkedReader(head_reader)
     return _UNTIL_CLOSE_READER
 
 
@@ -207,10 +206,12 @@ class Connection:
         self._max_incomplete_event_size = max_incomplete_event_size
         if max_header_count is not None and max_header_count < 0:
             raise ValueError(f"max_header_count must be None or >= 0, not {max_header_count}")
-        # -1: no limit.
-        self._max_fields = -1 if max_header_count is None else max_header_count
         self._cstate = ConnectionState()
         self._receive_buffer = ReceiveBuffer()
+        self._head_reader = HeadReader(
+            -1 if max_header_count is None else max_header_count,  # -1: no limit
+            max_incomplete_event_size,
+        )
         self._receive_buffer_closed = False
         # The peer's HTTP version, from its latest head; kept across cycles.
         self.their_http_version: bytes | None = None
@@ -292,13 +293,9 @@ class Connection:
                 event = self._body_reader.read(buf)
             elif their_state == S_IDLE or their_state == S_SEND_RESPONSE:
                 if self._we_are_client:
-                    event = read_response_head(
-                        buf, self._max_fields, self._max_incomplete_event_size
-                    )
+                    event = self._head_reader.read_response(buf)
                 else:
-                    event = read_request_head(
-                        buf, self._max_fields, self._max_incomplete_event_size
-                    )
+                    event = self._head_reader.read_request(buf)
             else:
                 # DONE, MUST_CLOSE or CLOSED: only the end of the connection may come.
                 if buf:
@@ -505,8 +502,6 @@ class Connection:
                 entered_body = cstate.server == S_SEND_BODY and old_server != S_SEND_BODY
             if entered_body:
                 if from_peer:
-                    self._body_reader = _body_reader(
-                        framing, self._max_fields, self._max_incomplete_event_size
-                    )
+                    self._body_reader = _body_reader(framing, self._head_reader)
                 else:
                     self._body_writer = _body_writer(framing)

@@ -161,3 +161,28 @@ def _build_table() -> tuple[KnownName | None, ...]:
 
 
 TABLE: Final = _build_table()
+
+
+def known_name(data: bytes, start: i64, end: i64, first8: i64, next8: i64) -> KnownName | None:
+    """The entry for the name ``data[start:end]`` (packed as ``first8``/``next8``), or None."""
+    length: i64 = end - start
+    known = TABLE[slot_of(first8, next8, length)]
+    if (
+        known is not None
+        and known.first8 == first8
+        and known.next8 == next8
+        and known.length == length
+        and (length <= PACKED_BYTES or _same_bytes(data, start + PACKED_BYTES, end, known.tail))
+    ):
+        return known
+    return None
+
+
+def _same_bytes(data: bytes, start: i64, end: i64, expected: bytes) -> bool:
+    """Whether ``data[start:end] == expected`` (as long as it), without making the slice."""
+    i: i64 = 0
+    while start + i < end:
+        if data[start + i] != expected[i]:
+            return False
+        i += 1
+    return True

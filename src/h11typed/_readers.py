@@ -19,7 +19,7 @@ ends a line (§2.2), and obs-fold continuation lines are joined with a space (§
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, final
 
 from ._abnf import (
     BACKSLASH,
@@ -41,7 +41,6 @@ from ._abnf import (
     TOKEN,
     TOKEN_UPPER,
     VALUE_BLANK,
-    VALUE_VISIBLE,
 )
 from ._compiled import COMPILED
 from ._events import (
@@ -53,8 +52,7 @@ from ._events import (
     Response,
     check_received_host,
 )
-from ._field_names import PACKED_BYTES, slot_of
-from ._field_names import TABLE as KNOWN_NAMES
+from ._field_names import PACKED_BYTES, known_name
 from ._headers import Headers, add_header
 from ._interpreted_heads import quick_fields, quick_request_head, quick_response_head
 from ._limits import check_event_size, over_field_limit, too_many_fields
@@ -138,11 +136,11 @@ def _version_at(data: bytes, end: i64) -> bytes:
 
 
 def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: int) -> i64:
-    """Parse header lines from ``pos`` through the blank line ending the section.
+    """Parse field lines (RFC 9112 §5) from ``pos`` through the blank line ending them.
 
     Returns the offset after the blank line, -1 if more bytes are needed, or -2 when an
-    obs-fold continuation line is met (the caller unfolds and parses again). With
-    ``max_fields`` >= 0, the first byte of one field more than that raises (hint 431).
+    obs-fold line is met (the caller unfolds and parses again). With ``max_fields`` >= 0,
+    the first byte of one field more than that raises (431).
     """
     field_list = headers._fields  # pyright: ignore[reportPrivateUsage]
     n: i64 = len(data)
@@ -155,15 +153,10 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
     # As in h11, every line's grammar is checked before the framing headers' values
     # (a bad Content-Length or Transfer-Encoding), so that error waits for the end.
     framing_error: LocalProtocolError | None = None
-    while True:
-        if p >= n:
-            return _INCOMPLETE
+    while p < n:
         c = data[p]
         if c == LF or c == CR:
-            end = _skip_line_end(data, p, "header line", p)
-            if end >= 0 and framing_error is not None:
-                raise framing_error
-            return end
+            return _section_end(data, p, framing_error)
         if c == SP or c == HTAB:
             return _FOLDED
         fields += 1
@@ -185,41 +178,24 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
             elif p - line_start < PACKED_BYTES:
                 next8 = (next8 << 8) | byte
             p += 1
-        if p >= n:
-            return _INCOMPLETE
         # RFC 9112 §5.1: no whitespace between the field name and the colon.
-        if data[p] != COLON or p == line_start:
+        if p < n and (data[p] != COLON or p == line_start):
             raise LocalProtocolError(f"illegal header line: {_line_at(data, line_start)!r}")
         name_end: i64 = p
         p += 1
         while p < n and (data[p] == SP or data[p] == HTAB):
             p += 1
         value_start: i64 = p
+        while p < n and value_table[data[p]]:
+            p += 1
         value_end: i64 = p
-        while p < n:
-            kind = value_table[data[p]]
-            if kind == VALUE_VISIBLE:
-                p += 1
-                value_end = p
-            elif kind == VALUE_BLANK:
-                p += 1
-            else:
-                break
+        while value_end > value_start and value_table[data[value_end - 1]] == VALUE_BLANK:
+            value_end -= 1  # RFC 9112 §5: the OWS after the value is not part of it
         p = _skip_line_end(data, p, "header line", line_start)
         if p < 0:
             return _INCOMPLETE
-        name_length: i64 = name_end - line_start
-        known = KNOWN_NAMES[slot_of(first8, next8, name_length)]
-        if (
-            known is not None
-            and known.first8 == first8
-            and known.next8 == next8
-            and known.length == name_length
-            and (
-                name_length <= PACKED_BYTES
-                or _same_bytes(data, line_start + PACKED_BYTES, name_end, known.tail)
-            )
-        ):
+        known = known_name(data, line_start, name_end, first8, next8)
+        if known is not None:
             raw_name = known.raw
             name = known.lower
         else:
@@ -230,16 +206,15 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
         except LocalProtocolError as error:
             if framing_error is None:
                 framing_error = error
+    return _INCOMPLETE
 
 
-def _same_bytes(data: bytes, start: i64, end: i64, expected: bytes) -> bool:
-    """Whether ``data[start:end] == expected`` (as long as it), without making the slice."""
-    i: i64 = 0
-    while start + i < end:
-        if data[start + i] != expected[i]:
-            return False
-        i += 1
-    return True
+def _section_end(data: bytes, p: i64, framing_error: LocalProtocolError | None) -> i64:
+    """After the blank line at ``p``: the offset past it (-1: incomplete), or the error."""
+    end = _skip_line_end(data, p, "header line", p)
+    if end >= 0 and framing_error is not None:
+        raise framing_error
+    return end
 
 
 def _unfold(data: bytes, start: int, end: int) -> bytes:
@@ -273,88 +248,135 @@ def _parse_folded_section(
         raise LocalProtocolError("malformed header section")
 
 
-def read_request_head(buf: ReceiveBuffer, max_fields: int, max_size: int) -> Request | None:
-    """The next request head from the buffer, None if incomplete (errors: see module doc).
-
-    A head of more than ``max_size`` bytes raises (hint 431).
-    """
-    if not _worth_parsing(buf, max_fields, "request"):
-        return None
-    return _parse_request(buf.view(), buf.start, buf, max_fields, max_size)
-
-
-def read_response_head(
-    buf: ReceiveBuffer, max_fields: int, max_size: int
-) -> InformationalResponse | Response | None:
-    """The next response head from the buffer, None if incomplete."""
-    if not _worth_parsing(buf, max_fields, "response"):
-        return None
-    return _parse_response(buf.view(), buf.start, buf, max_fields, max_size)
-
-
-def _worth_parsing(buf: ReceiveBuffer, max_fields: int, start_line: str) -> bool:
-    """Whether a parse may now give a head; raises at once for an obviously bad start."""
-    # A head already found incomplete passed the first-byte check on that first try.
-    # (Checked before view(): a snapshot per trickled byte would be quadratic.)
-    if _still_waiting(buf, max_fields) or not buf:
-        return False
-    first = buf.first_byte()
-    if first < 0x21:
-        # Early rejection, as h11: a head cannot start with a control byte or SP.
-        if first == CR or first == LF:
-            raise LocalProtocolError(
-                f"no {start_line} line received (the head starts with an empty line)"
-            )
-        raise LocalProtocolError(f"illegal {start_line} line: starts with byte 0x{first:02x}")
-    return True
-
-
-def _head_complete(buf: ReceiveBuffer) -> bool:
-    return buf.find_head_end() >= 0
-
-
-# How many field lines the buffer's line count (which counts line ends) misses: none
-# when a start line comes first; the first one of a trailer section.
+# How many field lines HeadReader's count (lines that begin after an LF) misses: none
+# when a start line comes first; the first field line of a trailer section.
 _AFTER_START_LINE: Final = 0
 _TRAILER_SECTION: Final = 1
 
 
-def _still_waiting(
-    buf: ReceiveBuffer, max_fields: int, uncounted_lines: i64 = _AFTER_START_LINE
-) -> bool:
-    """Whether an incomplete head is still known to be incomplete, so not worth parsing.
+@final
+class HeadReader:
+    """Reads the heads (and trailer sections) a peer sends, one at a time.
 
-    Parsing is tried again once the head's end has arrived, or once (if a field limit
-    is set) when more field lines than allowed have arrived: the parser then reports the
-    431 at the same point it would have had the bytes come all at once.
+    The parse is optimistic (see the module doc). Once it has found the head at the
+    buffer's start incomplete, the reader waits for the blank line ending it (the
+    buffer's incremental search) before parsing again. Meanwhile, with a field limit, it
+    counts the field lines that arrive, and parses again as soon as there is one too
+    many, so that the 431 comes at the byte it would have had the head come at once.
+    Offsets into the waiting head count from the buffer's start, which stays put until
+    the head is read.
     """
-    if not buf.awaiting_head_end or _head_complete(buf):
-        return False
-    # (This runs once per received byte of a trickled head: the call only with a limit.)
-    if (
-        max_fields >= 0
-        and not buf.field_count_checked
-        and over_field_limit(buf.field_lines + uncounted_lines, max_fields)
-    ):
-        buf.field_count_checked = True
-        return False
-    return True
 
+    def __init__(self, max_fields: int, max_size: int) -> None:
+        self.max_fields = max_fields  # -1: no limit
+        self.max_size = max_size
+        self._waiting = False  # the head at the buffer's start was found incomplete
+        self._field_lines: i64 = 0  # its field lines counted so far,
+        self._counted: i64 = 0  # in its first this many bytes
+        self._count_checked = False  # whether they were found over the limit
 
-def _wait_or_raise(buf: ReceiveBuffer, error: LocalProtocolError, max_size: int) -> None:
-    """An error in a head counts only once the whole head is there (as in h11).
+    def read_request(self, buf: ReceiveBuffer) -> Request | None:
+        """The next request head, None if incomplete (errors: see the module doc).
 
-    Too many fields (431) is the exception: that is final however the head ends. A
-    complete head over the size limit reports that rather than its error, as it would
-    have had the head trickled in (the limit is reached before the head's end).
-    """
-    if error.error_status_hint == 431:
-        raise error
-    head_end = buf.find_head_end()
-    if head_end >= 0:
-        check_event_size(head_end - buf.start, max_size)
-        raise error
-    buf.awaiting_head_end = True
+        A head of more than ``max_size`` bytes raises (hint 431).
+        """
+        if not self._worth_parsing(buf, "request"):
+            return None
+        return _parse_request(buf.view(), buf.start, buf, self)
+
+    def read_response(self, buf: ReceiveBuffer) -> InformationalResponse | Response | None:
+        """The next response head, None if incomplete."""
+        if not self._worth_parsing(buf, "response"):
+            return None
+        return _parse_response(buf.view(), buf.start, buf, self)
+
+    def read_trailers(self, buf: ReceiveBuffer) -> EndOfMessage | None:
+        """The trailer section after a chunked body's last chunk (RFC 9112 §7.1.2)."""
+        if not buf:
+            return None
+        # Usually there are no trailer fields, only the blank line: no section to parse
+        # (c_chunked: -1.1k of 83k instructions). No size check is needed: the last-chunk
+        # line before it was longer and passed the same limit.
+        if len(buf) >= 2 and buf.first_byte() == CR and buf.byte_at(1) == LF:
+            self.head_read(buf, 2)
+            return EndOfMessage()
+        if self._still_waiting(buf, _TRAILER_SECTION):
+            return None
+        return _parse_trailers(buf.view(), buf.start, buf, self)
+
+    def _worth_parsing(self, buf: ReceiveBuffer, start_line: str) -> bool:
+        """Whether a parse may now give a head; raises at once for an obviously bad start."""
+        # A head already found incomplete passed the first-byte check on that first try.
+        # (Checked before view(): a snapshot per trickled byte would be quadratic.)
+        if self._still_waiting(buf, _AFTER_START_LINE) or not buf:
+            return False
+        first = buf.first_byte()
+        if first < 0x21:
+            # Early rejection, as h11: a head cannot start with a control byte or SP.
+            if first == CR or first == LF:
+                raise LocalProtocolError(
+                    f"no {start_line} line received (the head starts with an empty line)"
+                )
+            raise LocalProtocolError(f"illegal {start_line} line: starts with byte 0x{first:02x}")
+        return True
+
+    def _still_waiting(self, buf: ReceiveBuffer, uncounted_lines: i64) -> bool:
+        """Whether a head found incomplete is still known to be incomplete."""
+        if not self._waiting or buf.find_blank_line() >= 0:
+            return False
+        # (This runs once per received byte of a trickled head: the count only with a limit.)
+        if self.max_fields >= 0 and not self._count_checked:
+            self._count_field_lines(buf)
+            if over_field_limit(self._field_lines + uncounted_lines, self.max_fields):
+                self._count_checked = True
+                return False
+        return True
+
+    def _count_field_lines(self, buf: ReceiveBuffer) -> None:
+        """Count the lines that start a field (not obs-fold) among the bytes not yet seen."""
+        end: i64 = len(buf)
+        pos: i64 = self._counted
+        while True:
+            lf: i64 = buf.find_lf(pos)
+            if lf < 0 or lf + 1 >= end:
+                # (An LF at the very end is looked at again once its next byte is there.)
+                self._counted = end if lf < 0 else lf
+                return
+            after = buf.byte_at(lf + 1)
+            if after != SP and after != HTAB and after != CR and after != LF:
+                self._field_lines += 1
+            pos = lf + 1
+
+    def found_incomplete(self, buf: ReceiveBuffer) -> None:
+        """The parse ran out of bytes: wait for the head's blank line."""
+        if self._waiting and buf.find_blank_line() >= 0:  # pragma: no cover - defensive
+            # The blank line is there, yet the parser ran out of bytes. The grammar makes
+            # this impossible; the check guarantees that a bug here can never hang a peer.
+            raise LocalProtocolError("malformed head")
+        self._waiting = True
+
+    def found_error(self, buf: ReceiveBuffer, error: LocalProtocolError) -> None:
+        """An error in a head counts only once the whole head is there (as in h11).
+
+        Too many fields (431) is the exception: that is final however the head ends. A
+        complete head over the size limit reports that rather than its error, as it would
+        have had the head trickled in (the limit is reached before the head's end).
+        """
+        if error.error_status_hint == 431:
+            raise error
+        head_end = buf.find_blank_line()
+        if head_end >= 0:
+            check_event_size(head_end - buf.start, self.max_size)
+            raise error
+        self._waiting = True
+
+    def head_read(self, buf: ReceiveBuffer, length: i64) -> None:
+        """The head (or trailer section) of ``length`` bytes became an event."""
+        buf.consume(length)
+        self._waiting = False
+        self._field_lines = 0
+        self._counted = 0
+        self._count_checked = False
 
 
 def _section_or_wait(
@@ -362,7 +384,7 @@ def _section_or_wait(
 ) -> i64:
     end = parse_header_section(data, pos, headers, max_fields)
     if end == _FOLDED:
-        head_end = buf.find_head_end()
+        head_end = buf.find_blank_line()
         if head_end < 0:
             return _INCOMPLETE
         _parse_folded_section(data, pos, headers, head_end, max_fields)
@@ -387,22 +409,14 @@ def _rest_of_head(
     return _section_or_wait(data, p, headers, buf, max_fields)
 
 
-def _incomplete(buf: ReceiveBuffer) -> None:
-    if buf.awaiting_head_end and _head_complete(buf):  # pragma: no cover - defensive
-        # The blank line is there, yet the parser ran out of bytes. The grammar makes
-        # this impossible; the check guarantees that a bug here can never hang a peer.
-        raise LocalProtocolError("malformed head")
-    buf.awaiting_head_end = True
-
-
 def _parse_request(
-    data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int, max_size: int
+    data: bytes, start: i64, buf: ReceiveBuffer, reader: HeadReader
 ) -> Request | None:
     try:
         n: i64 = len(data)
         p: i64 = start
         # The interpreted build reads a plain, complete head by regex (_interpreted_heads).
-        quick = None if COMPILED else quick_request_head(data, start, max_fields)
+        quick = None if COMPILED else quick_request_head(data, start, reader.max_fields)
         if quick is not None:
             method, target, http_version, headers, p = quick
         else:
@@ -410,7 +424,7 @@ def _parse_request(
             while p < n and TOKEN[data[p]]:
                 p += 1
             if p >= n:
-                _incomplete(buf)
+                reader.found_incomplete(buf)
                 return None
             if data[p] != SP or p == start:
                 raise LocalProtocolError(f"illegal request line: {_line_at(data, start)!r}")
@@ -428,37 +442,37 @@ def _parse_request(
             while p < n and TARGET[data[p]]:
                 p += 1
             if p >= n:
-                _incomplete(buf)
+                reader.found_incomplete(buf)
                 return None
             if data[p] != SP or p == target_start:
                 raise LocalProtocolError(f"illegal request line: {_line_at(data, start)!r}")
             target = data[target_start:p]
             p = _parse_http_version(data, p + 1, "request line", start)
             if p < 0:
-                _incomplete(buf)
+                reader.found_incomplete(buf)
                 return None
             http_version = _version_at(data, p)
             headers = Headers([])
-            p = _rest_of_head(data, p, "request line", start, headers, buf, max_fields)
+            p = _rest_of_head(data, p, "request line", start, headers, buf, reader.max_fields)
             if p < 0:
-                _incomplete(buf)
+                reader.found_incomplete(buf)
                 return None
         check_received_host(headers, http_version)
-        check_event_size(p - start, max_size)
+        check_event_size(p - start, reader.max_size)
     except LocalProtocolError as error:
-        _wait_or_raise(buf, error, max_size)
+        reader.found_error(buf, error)
         return None
-    buf.consume_head(p - start)
+    reader.head_read(buf, p - start)
     return Request(method=method, headers=headers, target=target, http_version=http_version)
 
 
 def _parse_response(
-    data: bytes, start: i64, buf: ReceiveBuffer, max_fields: int, max_size: int
+    data: bytes, start: i64, buf: ReceiveBuffer, reader: HeadReader
 ) -> InformationalResponse | Response | None:
     try:
         n: i64 = len(data)
         p: i64 = start
-        quick = None if COMPILED else quick_response_head(data, start, max_fields)
+        quick = None if COMPILED else quick_response_head(data, start, reader.max_fields)
         if quick is not None:
             http_version, status_code, reason, headers, p = quick
         else:
@@ -466,24 +480,13 @@ def _parse_response(
             # as in h11, "HTTP/1.0 200" with no SP and no reason is accepted too.
             p = _parse_http_version(data, start, "status line", start)
             if p < 0:
-                _incomplete(buf)
+                reader.found_incomplete(buf)
                 return None
             http_version = _version_at(data, p)
-            status_code = 0
-            i: i64 = 0
-            while i < 4:
-                if p >= n:
-                    _incomplete(buf)
-                    return None
-                c = data[p]
-                if (i == 0 and c != SP) or (i > 0 and not _DIGIT_0 <= c <= _DIGIT_9):
-                    raise LocalProtocolError(f"illegal status line: {_line_at(data, start)!r}")
-                if i > 0:
-                    status_code = status_code * 10 + (c - _DIGIT_0)
-                p += 1
-                i += 1
-            if p >= n:
-                _incomplete(buf)
+            status_code = _parse_status_code(data, p, start)
+            p += 4
+            if status_code < 0 or p >= n:
+                reader.found_incomplete(buf)
                 return None
             reason = b""
             if data[p] == SP:
@@ -497,20 +500,20 @@ def _parse_response(
                     else data[reason_start:p]
                 )
             headers = Headers([])
-            p = _rest_of_head(data, p, "status line", start, headers, buf, max_fields)
+            p = _rest_of_head(data, p, "status line", start, headers, buf, reader.max_fields)
             if p < 0:
-                _incomplete(buf)
+                reader.found_incomplete(buf)
                 return None
         if status_code < 100:
             # Well-formed but not a status; as in h11, reported after the header checks.
             raise LocalProtocolError(
                 f"InformationalResponse status_code should be in range [100, 200), not {status_code}"
             )
-        check_event_size(p - start, max_size)
+        check_event_size(p - start, reader.max_size)
     except LocalProtocolError as error:
-        _wait_or_raise(buf, error, max_size)
+        reader.found_error(buf, error)
         return None
-    buf.consume_head(p - start)
+    reader.head_read(buf, p - start)
     if status_code < 200:
         return InformationalResponse(
             headers=headers, status_code=status_code, http_version=http_version, reason=reason
@@ -520,39 +523,45 @@ def _parse_response(
     )
 
 
-def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMessage | None:
-    """The trailer section after a chunked body's last chunk (RFC 9112 §7.1.2)."""
-    if not buf:
-        return None
-    # Usually there are no trailer fields, only the blank line: no section to parse
-    # (c_chunked: -1.1k of 83k instructions). No size check is needed: the last-chunk
-    # line before it was longer and passed the same limit.
-    if len(buf) >= 2 and buf.first_byte() == CR and buf.byte_at(1) == LF:
-        buf.consume_head(2)
-        return EndOfMessage()
-    if _still_waiting(buf, max_fields, _TRAILER_SECTION):
-        return None
-    data = buf.view()
-    start: i64 = buf.start
+def _parse_trailers(
+    data: bytes, start: i64, buf: ReceiveBuffer, reader: HeadReader
+) -> EndOfMessage | None:
     try:
         p: i64 = start
-        quick = None if COMPILED else quick_fields(data, start, max_fields)
+        quick = None if COMPILED else quick_fields(data, start, reader.max_fields)
         if quick is not None:
             headers, p = quick
         else:
             headers = Headers([])
-            p = _section_or_wait(data, start, headers, buf, max_fields)
+            p = _section_or_wait(data, start, headers, buf, reader.max_fields)
             if p < 0:
-                _incomplete(buf)
+                reader.found_incomplete(buf)
                 return None
-        check_event_size(p - start, max_size)
+        check_event_size(p - start, reader.max_size)
     except LocalProtocolError as error:
-        _wait_or_raise(buf, error, max_size)
+        reader.found_error(buf, error)
         return None
-    buf.consume_head(p - start)
+    reader.head_read(buf, p - start)
     if not headers:
         headers = EMPTY_HEADERS
     return EndOfMessage(headers=headers)
+
+
+def _parse_status_code(data: bytes, p: i64, start: i64) -> i64:
+    """The status code after the SP at ``p`` (RFC 9112 §4: 3DIGIT); -1 if incomplete."""
+    n: i64 = len(data)
+    status_code: i64 = 0
+    i: i64 = 0
+    while i < 4:
+        if p + i >= n:
+            return _INCOMPLETE
+        c = data[p + i]
+        if (i == 0 and c != SP) or (i > 0 and not _DIGIT_0 <= c <= _DIGIT_9):
+            raise LocalProtocolError(f"illegal status line: {_line_at(data, start)!r}")
+        if i > 0:
+            status_code = status_code * 10 + (c - _DIGIT_0)
+        i += 1
+    return status_code
 
 
 class BodyReader:
@@ -601,9 +610,8 @@ _CHUNK_TRAILERS: Final = 4
 class ChunkedReader(BodyReader):
     """A chunked body (RFC 9112 §7.1): size lines, chunk data, CRLF, ..., trailers."""
 
-    def __init__(self, max_fields: int, max_size: int) -> None:
-        self._max_fields = max_fields  # for the trailer section
-        self._max_size = max_size  # for a chunk-size line and the trailer section
+    def __init__(self, trailers: HeadReader) -> None:
+        self._trailers = trailers  # the connection's head reader reads the trailer section
         self._part = _CHUNK_SIZE_LINE
         self._remaining = 0  # bytes of the current chunk still to come
         self._chunk_start = False  # the next Data is the first of its chunk
@@ -628,7 +636,7 @@ class ChunkedReader(BodyReader):
                 line_end = buf.find_crlf()
                 if line_end < 0:
                     return None
-                check_event_size(line_end - buf.start, self._max_size)
+                check_event_size(line_end - buf.start, self._trailers.max_size)
                 size = _parse_chunk_size(buf.view(), buf.start, line_end)
                 buf.consume(line_end - buf.start)
                 if size == 0:
@@ -638,7 +646,7 @@ class ChunkedReader(BodyReader):
                     self._chunk_start = True
                     self._part = _CHUNK_DATA
             elif part == _CHUNK_TRAILERS:
-                return read_trailers(buf, self._max_fields, self._max_size)
+                return self._trailers.read_trailers(buf)
             else:
                 # CVE-2025-43859: the two bytes after chunk data must be exactly CR LF,
                 # checked as each arrives.

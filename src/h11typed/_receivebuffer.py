@@ -6,8 +6,11 @@ re-copying a growing ``bytes`` on every small append is quadratic. So the buffer
 the caller's ``bytes`` object as it is when nothing was pending (the common case: no
 copy at all), switches to a ``bytearray`` only while a partial message waits for more
 bytes, and makes a ``bytes`` snapshot of that for the parsers once the message is
-complete. Searches for a head's end or a line's end remember where they stopped, so
+complete. Searches for a blank line or a line's end remember where they stopped, so
 bytes trickling in one at a time are each looked at a bounded number of times.
+
+What the bytes mean is not the buffer's business: the head reader (``_readers``) keeps
+the state of the head it is reading, and asks the buffer only for bytes and searches.
 """
 
 from __future__ import annotations
@@ -19,8 +22,6 @@ if TYPE_CHECKING:
 
 _LF: Final = 0x0A
 _CR: Final = 0x0D
-_SP: Final = 0x20
-_HTAB: Final = 0x09
 # find_crlf() scans this many bytes itself before calling bytes.find(): a chunk-size
 # line is short, and a compiled loop finds its CRLF in ~15 ns where a find() call
 # costs ~85 ns (measured, mypyc 2.4.1).
@@ -52,15 +53,9 @@ class ReceiveBuffer:
         self._in_bytearray = False
         self._snapshot_ok = False
         self._start = 0
-        # Absolute offsets before which no head end / no CRLF can start.
-        self._head_scan: int = 0
+        # Absolute offsets before which no blank line / no CRLF can start.
+        self._blank_line_scan: int = 0
         self._line_scan: int = 0
-        # Set when a parse found the head incomplete: until its end is seen, wait.
-        self.awaiting_head_end = False
-        # Field lines of the current head seen by find_head_end() (for max_header_count),
-        # and whether the parser has been asked to check them yet.
-        self.field_lines = 0
-        self.field_count_checked = False
 
     def __len__(self) -> int:
         if self._in_bytearray:
@@ -83,7 +78,7 @@ class ReceiveBuffer:
                 self._bytes = data
                 self._in_bytearray = False
                 self._start = 0
-                self._head_scan = 0
+                self._blank_line_scan = 0
                 self._line_scan = 0
                 return
             if pending <= len(data):
@@ -109,13 +104,13 @@ class ReceiveBuffer:
         old_end = len(self._bytearray)
         self._bytearray += data
         self._snapshot_ok = False
-        if self.awaiting_head_end and self._head_scan >= old_end and _has_no_lf(data):
-            # The head-end search had seen everything and no line end came in: nothing
-            # new to search. (Bytes trickling in one by one cost one find() per line.)
-            self._head_scan = len(self._bytearray)
+        if self._blank_line_scan >= old_end and _has_no_lf(data):
+            # The blank-line search had seen everything and no line end came in: nothing
+            # new to search. (A head trickling in byte by byte costs one find() per line.)
+            self._blank_line_scan = len(self._bytearray)
 
     def _forget_consumed(self) -> None:
-        self._head_scan = max(0, self._head_scan - self._start)
+        self._blank_line_scan = max(0, self._blank_line_scan - self._start)
         self._line_scan = max(0, self._line_scan - self._start)
         self._start = 0
 
@@ -132,23 +127,13 @@ class ReceiveBuffer:
         if self.__len__() == 0:
             self._clear()
 
-    def consume_head(self, count: int) -> None:
-        """Drop a head (or trailer section) that became an event; the next one starts fresh."""
-        self.awaiting_head_end = False
-        self.field_lines = 0
-        self.field_count_checked = False
-        self.consume(count)
-
     def _clear(self) -> None:
-        self.awaiting_head_end = False
-        self.field_lines = 0
-        self.field_count_checked = False
         self._bytes = b""
         self._bytearray = bytearray()
         self._in_bytearray = False
         self._snapshot_ok = False
         self._start = 0
-        self._head_scan = 0
+        self._blank_line_scan = 0
         self._line_scan = 0
 
     def take(self, count: int) -> bytearray:
@@ -187,18 +172,16 @@ class ReceiveBuffer:
             return self._bytearray[self._start + offset]
         return self._bytes[self._start + offset]
 
-    def find_head_end(self) -> int:
-        """Offset just past the blank line ending a head (``\\n\\r?\\n``), or -1.
+    def find_blank_line(self) -> int:
+        """Offset just past the next empty line that follows a line end (``\\n\\r?\\n``), or -1.
 
-        Only bytes not examined by an earlier call are searched. On the way, the lines
-        that start a new field (not a blank line, not an obs-fold continuation) are
-        counted in ``field_lines``. A head has a start line, so its blank line follows an
-        LF; a trailer section that is only the blank line is read without this search
-        (``_readers.read_trailers``).
+        Only bytes not examined by an earlier call are searched. This is how a head's end
+        is found (RFC 9112 §2.1): its start line comes first, so its blank line follows
+        an LF.
         """
         end: i64 = len(self._bytearray) if self._in_bytearray else len(self._bytes)
         start: i64 = self._start
-        pos: i64 = max(start, self._head_scan)
+        pos: i64 = max(start, self._blank_line_scan)
         if pos >= end:
             # Nothing new since the last search (a head trickling in): checked before
             # touching ``data``, whose union type makes every access a generic call
@@ -208,24 +191,29 @@ class ReceiveBuffer:
         while True:
             lf: i64 = data.find(b"\n", pos)
             if lf < 0:
-                self._head_scan = end
+                self._blank_line_scan = end
                 return -1
             if lf + 1 >= end:
                 # Too close to the end to tell: look at this LF again next time.
-                self._head_scan = lf
+                self._blank_line_scan = lf
                 return -1
             after = data[lf + 1]
             if after == _LF:
                 return lf + 2
             if after == _CR:
                 if lf + 2 >= end:
-                    self._head_scan = lf
+                    self._blank_line_scan = lf
                     return -1
                 if data[lf + 2] == _LF:
                     return lf + 3
-            elif after != _SP and after != _HTAB:
-                self.field_lines += 1
             pos = lf + 1
+
+    def find_lf(self, offset: int) -> int:
+        """Offset (from :attr:`start`) of the next LF at or after ``offset``, or -1."""
+        start = self._start
+        data: bytes | bytearray = self._bytearray if self._in_bytearray else self._bytes
+        found = data.find(b"\n", start + offset)
+        return found - start if found >= 0 else -1
 
     def find_crlf(self) -> int:
         """Offset just past the next CRLF, or -1 (only new bytes are searched)."""
