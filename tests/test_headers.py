@@ -90,6 +90,25 @@ def test_headers_are_a_sequence() -> None:
     assert isinstance(sample(), collections.abc.Sequence)
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: keep-alive\r\n"
+        b"Expect: 100-continue\r\nUpgrade: h2c\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+    ],
+)
+def test_public_attributes_are_exactly_those_of_a_sequence_plus_raw_items(head: bytes) -> None:
+    # What the connection reads off a parsed head (framing, keep-alive, Host) stays
+    # private: the public surface is h11's, whatever the fields were.
+    conn = Connection(SERVER)
+    conn.receive_data(head)
+    event = conn.next_event()
+    assert isinstance(event, Request)
+    public = {name for name in dir(event.headers) if not name.startswith("_")}
+    assert public == {"count", "index", "raw_items"}
+
+
 def test_len_counts_the_pairs() -> None:
     assert len(sample()) == 3
 

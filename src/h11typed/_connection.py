@@ -7,6 +7,10 @@ machine and records what the event means for the connection: the body framing (R
 §6.3), keep-alive (§9.3), 100-continue (RFC 9110 §10.1.1) and protocol switches.
 """
 
+# The connection acts on the facts a Headers gathered while it was built (private
+# attributes, see _headers): framing, keep-alive, Expect, Upgrade.
+# pyright: reportPrivateUsage=false
+
 from __future__ import annotations
 
 from typing import Any, Final, TypeAlias, cast, overload
@@ -119,11 +123,11 @@ def body_framing(request_method: bytes | None, event: Request | Response) -> int
             or (request_method == _CONNECT and 200 <= status < 300)
         ):
             return 0
-    if headers.chunked:
+    if headers._chunked:
         # Transfer-Encoding overrides Content-Length.
         return FRAMING_CHUNKED
-    if headers.content_length >= 0:
-        return headers.content_length
+    if headers._content_length >= 0:
+        return headers._content_length
     if isinstance(event, Request):
         return 0
     return FRAMING_UNTIL_CLOSE
@@ -160,9 +164,9 @@ def _keeps_alive(event: Request | Response, framing: int) -> bool:
     (a Content-Length, or no body); otherwise the connection closes as in h11.
     """
     headers = event.headers
-    if headers.connection_close:
+    if headers._connection_close:
         return False
-    if headers.chunked and headers.content_length >= 0:
+    if headers._chunked and headers._content_length >= 0:
         # RFC 9112 §6.1: Transfer-Encoding and Content-Length together may be a smuggling
         # attempt; the server MUST close after responding. (A response is treated alike.)
         return False
@@ -170,7 +174,7 @@ def _keeps_alive(event: Request | Response, framing: int) -> bool:
     # (== first: compiled, a bytes == is a memcmp, >= a generic rich comparison.)
     if version == _HTTP_1_1 or version >= _HTTP_1_1:
         return True
-    return headers.connection_keep_alive and framing >= 0
+    return headers._connection_keep_alive and framing >= 0
 
 
 class Connection:
@@ -384,12 +388,12 @@ class Connection:
         peer_version = self.their_http_version
         need_close = False
         if body_framing(_GET if method == _HEAD else method, response) < 0:
-            if headers.content_length >= 0:
+            if headers._content_length >= 0:
                 headers = set_comma_header(headers, b"content-length", [])
             if peer_version is None or peer_version < _HTTP_1_1:
                 # A peer that sent no valid request yet, or an HTTP/1.0 one, may not
                 # understand chunked: send no framing and close afterwards.
-                if headers.chunked:
+                if headers._chunked:
                     headers = set_comma_header(headers, b"transfer-encoding", [])
                 if method != _HEAD:
                     need_close = True
@@ -403,8 +407,8 @@ class Connection:
         elif (
             peer_version is not None
             and peer_version < _HTTP_1_1
-            and not headers.connection_keep_alive
-            and not headers.connection_close
+            and not headers._connection_keep_alive
+            and not headers._connection_close
         ):
             # An HTTP/1.0 client asked for keep-alive and we can honour it: say so, or it
             # would wait for us to close (RFC 9112 §9.3, an h11typed extension).
@@ -428,7 +432,7 @@ class Connection:
         if sender_is_client:
             if request.method == _CONNECT:
                 cstate.process_connect_proposal()
-            if request.headers.upgrade:
+            if request.headers._upgrade:
                 cstate.process_upgrade_proposal()
         cstate.process_event(sender_is_client, E_REQUEST)
         self._request_method = request.method
@@ -438,7 +442,7 @@ class Connection:
         if not _keeps_alive(request, framing):
             cstate.process_keep_alive_disabled()
         # RFC 9110 §10.1.1: only HTTP/1.1 (and later) clients can expect 100-continue.
-        if request.headers.expect_100_continue and request.http_version >= _HTTP_1_1:
+        if request.headers._expect_100_continue and request.http_version >= _HTTP_1_1:
             self.client_is_waiting_for_100_continue = True
         return framing
 

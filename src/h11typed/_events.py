@@ -74,7 +74,7 @@ class Request(Event):
         object.__setattr__(self, "method", bytesify(method))
         object.__setattr__(self, "target", bytesify(target))
         object.__setattr__(self, "http_version", bytesify(http_version))
-        check_host_count(checked_headers.host_count, self.http_version)
+        check_host_count(checked_headers._host_count, self.http_version)  # pyright: ignore[reportPrivateUsage]
         if not is_token(self.method):
             raise LocalProtocolError(f"Illegal method characters: {self.method!r}")
         if not is_request_target(self.target):
@@ -101,9 +101,11 @@ def check_received_host(headers: Headers, http_version: bytes) -> None:
     The count, as for a request being sent; and a server MUST answer 400 to a Host
     field with an invalid value. (A sent request's Host value is not checked, as in h11.)
     """
-    check_host_count(headers.host_count, http_version)
-    if headers.host_count and not is_host(headers.host):
-        raise LocalProtocolError(f"invalid Host header value: {headers.host!r}")
+    host_count = headers._host_count  # pyright: ignore[reportPrivateUsage]
+    check_host_count(host_count, http_version)
+    host = headers._host  # pyright: ignore[reportPrivateUsage]
+    if host_count and not is_host(host):
+        raise LocalProtocolError(f"invalid Host header value: {host!r}")
 
 
 def _rebuild_request(

@@ -6,8 +6,13 @@ compares lowercased names. (A flat list rather than a tuple per field: no tuple 
 allocate, track and free per field, and 64 bytes less per field held.) Alongside it,
 each Headers object carries the few facts the connection acts on (framing, keep-alive,
 Expect, Upgrade, Host count), gathered in the same pass that built it, so no later step
-scans the list again.
+scans the list again. The facts are private attributes, since h11's Headers has none:
+the functions here fill them in, and ``_connection``, ``_events`` and ``_writers`` read
+them.
 """
+
+# The functions below build and read Headers objects' private fields and facts.
+# pyright: reportPrivateUsage=false
 
 from __future__ import annotations
 
@@ -74,14 +79,14 @@ class Headers(Sequence[tuple[bytes, bytes]]):  # noqa: PLW1641 - unhashable, as 
             i += 3
 
     def _forget_facts(self) -> None:
-        self.content_length = -1  # -1: no Content-Length header
-        self.chunked = False  # Transfer-Encoding: chunked (the only coding accepted)
-        self.connection_close = False  # a "close" connection option
-        self.connection_keep_alive = False  # a "keep-alive" connection option
-        self.expect_100_continue = False
-        self.upgrade = False  # a non-empty Upgrade list
-        self.host_count = 0
-        self.host = b""  # the (last) Host value
+        self._content_length = -1  # -1: no Content-Length header
+        self._chunked = False  # Transfer-Encoding: chunked (the only coding accepted)
+        self._connection_close = False  # a "close" connection option
+        self._connection_keep_alive = False  # a "keep-alive" connection option
+        self._expect_100_continue = False
+        self._upgrade = False  # a non-empty Upgrade list
+        self._host_count = 0
+        self._host = b""  # the (last) Host value
 
     def __len__(self) -> int:
         return len(self._fields) // 3
@@ -137,33 +142,33 @@ def note_special_header(headers: Headers, name: bytes, value: bytes) -> None:
     length = len(name)
     if length == 4:
         if name == _HOST:
-            headers.host_count += 1
-            headers.host = value
+            headers._host_count += 1
+            headers._host = value
     elif length == 14:
         if name == _CONTENT_LENGTH:
-            headers.content_length = digits_value(value)
+            headers._content_length = digits_value(value)
     elif length == 17:
         if name == _TRANSFER_ENCODING:
-            headers.chunked = True
+            headers._chunked = True
     elif length == 10:
         if name == _CONNECTION:
             # A lone lowercase option needs no list split (b_pipeline: -1.5k of 39k
             # instructions a request, as every browser sends "keep-alive").
             if value == _KEEP_ALIVE:
-                headers.connection_keep_alive = True
+                headers._connection_keep_alive = True
             elif value == _CLOSE:
-                headers.connection_close = True
+                headers._connection_close = True
             else:
                 for option in comma_list(value):
                     if option == _CLOSE:
-                        headers.connection_close = True
+                        headers._connection_close = True
                     elif option == _KEEP_ALIVE:
-                        headers.connection_keep_alive = True
+                        headers._connection_keep_alive = True
     elif length == 6:
         if name == _EXPECT and (value == _100_CONTINUE or _100_CONTINUE in comma_list(value)):
-            headers.expect_100_continue = True
+            headers._expect_100_continue = True
     elif length == 7 and name == _UPGRADE and comma_list(value):
-        headers.upgrade = True
+        headers._upgrade = True
 
 
 def comma_list(value: bytes) -> list[bytes]:
@@ -217,14 +222,14 @@ def add_header(
     """
     if len(name) == 14 and name == _CONTENT_LENGTH:
         value = normalize_content_length(value)
-        if headers_so_far.content_length >= 0:
+        if headers_so_far._content_length >= 0:
             # A repeated, identical Content-Length is dropped; any other is an error.
             for i in range(1, len(fields), 3):
                 if fields[i] == _CONTENT_LENGTH and fields[i + 1] != value:
                     raise LocalProtocolError("conflicting Content-Length headers")
             return
     elif len(name) == 17 and name == _TRANSFER_ENCODING:
-        value = normalize_transfer_encoding(value, headers_so_far.chunked)
+        value = normalize_transfer_encoding(value, headers_so_far._chunked)
     fields.append(raw_name)
     fields.append(name)
     fields.append(value)
@@ -254,7 +259,7 @@ def normalize_and_validate(headers: HeaderInput) -> Headers:
     if isinstance(headers, Headers):
         return headers
     result = Headers([])
-    fields = result._fields  # pyright: ignore[reportPrivateUsage]
+    fields = result._fields
     # A list (the usual input) is walked by index; compiled, iterating anything else goes
     # through the iterator protocol on every item, so other iterables are listed first.
     pairs: list[Any] = headers if type(headers) is list else list(headers)  # pyright: ignore[reportUnknownVariableType]
@@ -291,7 +296,7 @@ def normalize_and_validate(headers: HeaderInput) -> Headers:
 def get_comma_header(headers: Headers, name: bytes) -> list[bytes]:
     """All comma-list tokens of every header called ``name`` (lowercase), in order."""
     out: list[bytes] = []
-    fields = headers._fields  # pyright: ignore[reportPrivateUsage]
+    fields = headers._fields
     for i in range(1, len(fields), 3):
         if fields[i] == name:
             out.extend(comma_list(fields[i + 1]))
@@ -303,7 +308,7 @@ def set_comma_header(headers: Headers, name: bytes, values: list[bytes]) -> Head
 
     The new headers get the title-cased name (``Transfer-Encoding``), as h11 writes them.
     """
-    old = headers._fields  # pyright: ignore[reportPrivateUsage]
+    old = headers._fields
     fields: FieldList = []
     for i in range(0, len(old), 3):
         if old[i + 1] != name:

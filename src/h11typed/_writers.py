@@ -38,7 +38,7 @@ def write_head(start_line: bytes, headers: Headers, out: list[Any]) -> None:
     _PIECE_LIMIT a new piece starts, so a huge head stays linear.
     """
     fields = headers._fields  # pyright: ignore[reportPrivateUsage]
-    host_count = headers.host_count
+    host_count = headers._host_count  # pyright: ignore[reportPrivateUsage]
     # Reordering costs a new list; a lone Host already first needs none (a_cycle: -1.3k of 47k instructions).
     if host_count > 1 or (host_count == 1 and fields[1] != _HOST):
         fields = _host_first(fields)
