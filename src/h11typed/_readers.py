@@ -9,7 +9,8 @@ trusted ``Headers`` so no field is checked twice.
 The parse is optimistic: it does not first search for the head's end. If it runs out of
 bytes, the head is incomplete, and from then on the buffer's incremental search for the
 blank line decides when to try again, so a head that trickles in byte by byte is still
-read in linear time. An error is only reported once the whole head has arrived, as h11
+read in linear time. That waiting is the state of a ``HeadReader`` (one per connection),
+not of the buffer, which only holds bytes. An error is only reported once the whole head has arrived, as h11
 does, except for the early rejection of a head that starts with a byte below 0x21
 (a TLS handshake or garbage).
 
@@ -138,20 +139,16 @@ def _version_at(data: bytes, end: i64) -> bytes:
 def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: int) -> i64:
     """Parse field lines (RFC 9112 §5) from ``pos`` through the blank line ending them.
 
-    Returns the offset after the blank line, -1 if more bytes are needed, or -2 when an
-    obs-fold line is met (the caller unfolds and parses again). With ``max_fields`` >= 0,
-    the first byte of one field more than that raises (431).
-    """
-    field_list = headers._fields  # pyright: ignore[reportPrivateUsage]
+    Returns the offset after the blank line, -1 if more bytes are needed, or -2 at an
+    obs-fold line (the caller unfolds and parses again). The first byte of a field over
+    ``max_fields`` (if >= 0) raises (431)."""
     n: i64 = len(data)
     p: i64 = pos
     fields = 0
-    # The tables as locals: a module-level Final is checked for being set on every read
-    # (b_pipeline: -1.2k of 35k instructions a request).
+    # Tables as locals: each read of a module Final is checked (b_pipeline: -1.2k of 35k).
     token_table = TOKEN
     value_table = FIELD_VALUE
-    # As in h11, every line's grammar is checked before the framing headers' values
-    # (a bad Content-Length or Transfer-Encoding), so that error waits for the end.
+    # As in h11, a bad Content-Length or Transfer-Encoding waits for the other lines.
     framing_error: LocalProtocolError | None = None
     while p < n:
         c = data[p]
@@ -163,7 +160,7 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
         if over_field_limit(fields, max_fields):
             raise too_many_fields(max_fields)
         line_start: i64 = p
-        needs_lowering = False
+        has_upper = False
         first8: i64 = 0  # the name's first 16 bytes, packed (see _field_names)
         next8: i64 = 0
         while p < n:
@@ -172,7 +169,7 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
             if kind == 0:
                 break
             if kind == TOKEN_UPPER:
-                needs_lowering = True
+                has_upper = True
             if p - line_start < 8:
                 first8 = (first8 << 8) | byte
             elif p - line_start < PACKED_BYTES:
@@ -194,19 +191,37 @@ def parse_header_section(data: bytes, pos: i64, headers: Headers, max_fields: in
         p = _skip_line_end(data, p, "header line", line_start)
         if p < 0:
             return _INCOMPLETE
-        known = known_name(data, line_start, name_end, first8, next8)
-        if known is not None:
-            raw_name = known.raw
-            name = known.lower
-        else:
-            raw_name = data[line_start:name_end]
-            name = raw_name.translate(LOWERCASE) if needs_lowering else raw_name
-        try:
-            add_header(field_list, raw_name, name, data[value_start:value_end], headers)
-        except LocalProtocolError as error:
-            if framing_error is None:
-                framing_error = error
+        value = data[value_start:value_end]
+        error = _add_field(data, line_start, name_end, first8, next8, has_upper, value, headers)
+        if error is not None and framing_error is None:
+            framing_error = error
     return _INCOMPLETE
+
+
+def _add_field(
+    data: bytes,
+    line_start: i64,
+    name_end: i64,
+    first8: i64,
+    next8: i64,
+    has_upper: bool,
+    value: bytes,
+    headers: Headers,
+) -> LocalProtocolError | None:
+    """Add the field line's name and value to ``headers``; a framing header's error is
+    returned, not raised (see parse_header_section)."""
+    known = known_name(data, line_start, name_end, first8, next8)
+    if known is not None:
+        raw_name = known.raw
+        name = known.lower
+    else:
+        raw_name = data[line_start:name_end]
+        name = raw_name.translate(LOWERCASE) if has_upper else raw_name
+    try:
+        add_header(headers._fields, raw_name, name, value, headers)  # pyright: ignore[reportPrivateUsage]
+    except LocalProtocolError as error:
+        return error
+    return None
 
 
 def _section_end(data: bytes, p: i64, framing_error: LocalProtocolError | None) -> i64:
