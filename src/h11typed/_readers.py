@@ -52,6 +52,8 @@ from ._events import (
     Request,
     Response,
     check_received_host,
+    parsed_request,
+    parsed_response,
 )
 from ._field_names import PACKED_BYTES, slot_of
 from ._field_names import TABLE as KNOWN_NAMES
@@ -449,7 +451,7 @@ def _parse_request(
         _wait_or_raise(buf, error, max_size)
         return None
     buf.consume_head(p - start)
-    return Request(method=method, headers=headers, target=target, http_version=http_version)
+    return parsed_request(method, headers, target, http_version)
 
 
 def _parse_response(
@@ -511,13 +513,7 @@ def _parse_response(
         _wait_or_raise(buf, error, max_size)
         return None
     buf.consume_head(p - start)
-    if status_code < 200:
-        return InformationalResponse(
-            headers=headers, status_code=status_code, http_version=http_version, reason=reason
-        )
-    return Response(
-        headers=headers, status_code=status_code, http_version=http_version, reason=reason
-    )
+    return parsed_response(headers, status_code, http_version, reason)
 
 
 def read_trailers(buf: ReceiveBuffer, max_fields: int, max_size: int) -> EndOfMessage | None:
