@@ -21,7 +21,7 @@ from typing import Any, Final, SupportsIndex, TypeVar, final
 
 from ._abnf import is_host, is_request_target, is_token
 from ._headers import BytesInput, HeaderInput, Headers, bytesify, normalize_and_validate
-from ._util import LocalProtocolError
+from ._util import LocalProtocolError, mypyc_attr
 
 __all__ = [
     "ConnectionClosed",
@@ -89,6 +89,10 @@ class _RequestFields(Event):
 
 
 @final
+# Compiled, one freed instance of the class is kept for reuse: each message makes and drops
+# one event, one Headers, one body writer, so most allocations become a few stores
+# (a_cycle -8.0%, e_send -4.6% instructions, all such classes together).
+@mypyc_attr(free_list_len=1)
 @dataclass(init=False, frozen=True)
 class Request(_RequestFields):
     """The start of an HTTP request: request line and header section.
@@ -234,6 +238,7 @@ def parsed_response(
 # one that fails on the Headers field instead of on the event. (eq=False, inheriting
 # both, gives a wrong __eq__ once compiled.)
 @final
+@mypyc_attr(free_list_len=1)
 @dataclass(init=False, frozen=True)
 class InformationalResponse(_ResponseBase):
     """A 1xx interim response (e.g. 100 Continue, 101 Switching Protocols)."""
@@ -243,6 +248,7 @@ class InformationalResponse(_ResponseBase):
 
 
 @final
+@mypyc_attr(free_list_len=1)
 @dataclass(init=False, frozen=True)
 class Response(_ResponseBase):
     """The start of a final response: status line and header section."""
@@ -252,6 +258,7 @@ class Response(_ResponseBase):
 
 
 @final
+@mypyc_attr(free_list_len=1)
 @dataclass(init=False, frozen=True)
 class Data(Event):
     """A piece of a message body.
@@ -279,6 +286,7 @@ class Data(Event):
 
 
 @final
+@mypyc_attr(free_list_len=1)
 @dataclass(init=False, frozen=True)
 class EndOfMessage(Event):
     """The end of a message; ``headers`` holds the trailer fields of a chunked body."""
