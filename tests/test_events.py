@@ -19,6 +19,7 @@ import pytest
 
 import h11typed
 from h11typed import (
+    CLIENT,
     SERVER,
     Connection,
     ConnectionClosed,
@@ -30,6 +31,7 @@ from h11typed import (
     Request,
     Response,
 )
+from tests.helpers import exactly
 
 # RFC 9110 section 5.6.2: tchar, the characters of a token (methods, header names).
 TCHAR = frozenset(b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -105,12 +107,40 @@ def sample_connection_closed() -> Event:
     return ConnectionClosed()
 
 
+# Events the parser built (a path that skips the public constructors): every dataclass
+# behaviour below holds for them too.
+def received_request() -> Event:
+    conn = Connection(SERVER)
+    conn.receive_data(b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n")
+    return exactly(Request, conn.next_event())
+
+
+def _received_by_client(response_head: bytes) -> Event:
+    conn = Connection(CLIENT)
+    conn.send(make_request())
+    conn.receive_data(response_head)
+    event = conn.next_event()
+    assert isinstance(event, (InformationalResponse, Response))
+    return event
+
+
+def received_informational() -> Event:
+    return _received_by_client(b"HTTP/1.1 100 Continue\r\n\r\n")
+
+
+def received_response() -> Event:
+    return _received_by_client(b"HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n")
+
+
 UNHASHABLE_SAMPLES = [
     pytest.param(sample_request, id="Request"),
     pytest.param(sample_informational, id="InformationalResponse"),
     pytest.param(sample_response, id="Response"),
     pytest.param(sample_data, id="Data"),
     pytest.param(sample_end_of_message, id="EndOfMessage"),
+    pytest.param(received_request, id="received-Request"),
+    pytest.param(received_informational, id="received-InformationalResponse"),
+    pytest.param(received_response, id="received-Response"),
 ]
 SAMPLES = [*UNHASHABLE_SAMPLES, pytest.param(sample_connection_closed, id="ConnectionClosed")]
 # Events with at least one field, paired with a field name to try assigning.
@@ -120,6 +150,15 @@ SAMPLES_WITH_A_FIELD = [
     pytest.param(sample_response, "reason", id="Response"),
     pytest.param(sample_data, "data", id="Data"),
     pytest.param(sample_end_of_message, "headers", id="EndOfMessage"),
+    pytest.param(received_request, "target", id="received-Request"),
+    pytest.param(received_informational, "reason", id="received-InformationalResponse"),
+    pytest.param(received_response, "status_code", id="received-Response"),
+]
+# A received event and the same event built by its public constructor.
+RECEIVED_AND_BUILT = [
+    pytest.param(received_request, sample_request, id="Request"),
+    pytest.param(received_informational, sample_informational, id="InformationalResponse"),
+    pytest.param(received_response, sample_response, id="Response"),
 ]
 
 # h11 declares the fields in this (unusual) order; repr, fields() and
@@ -257,6 +296,31 @@ def test_event_is_not_equal_to_a_tuple_of_its_fields(make: Callable[[], Event]) 
     event = make()
     fields: object = tuple(getattr(event, f.name) for f in dataclasses.fields(loosely(event)))
     assert event != fields
+
+
+@pytest.mark.parametrize(("received", "built"), RECEIVED_AND_BUILT)
+def test_a_received_event_is_the_public_class_and_equals_the_built_one(
+    received: Callable[[], Event], built: Callable[[], Event]
+) -> None:
+    event, expected = received(), built()
+    assert type(event) is type(expected)
+    assert event == expected
+    assert repr(event) == repr(expected)
+
+
+@pytest.mark.skipif(h11typed.COMPILED, reason="a compiled class cannot be patched")
+@pytest.mark.parametrize("received", [received_request, received_response])
+def test_the_parser_builds_events_without_the_validating_constructors(
+    received: Callable[[], Event], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser has checked every field already (docs/api.rst, "Events")."""
+    event_class = type(received())
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"{event_class.__name__}.__init__ ran")
+
+    monkeypatch.setattr(event_class, "__init__", refuse)
+    assert type(received()) is event_class
 
 
 def test_events_of_different_classes_are_not_equal() -> None:

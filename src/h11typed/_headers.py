@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, cast, overload
 
 from ._abnf import LOWERCASE, MAX_CONTENT_LENGTH_DIGITS, digits_value, is_field_value, token_case
-from ._util import LocalProtocolError
+from ._util import LocalProtocolError, mypyc_attr
 
 if TYPE_CHECKING:
     from mypy_extensions import i64
@@ -63,6 +63,7 @@ def bytesify(value: BytesInput) -> bytes:
     return bytes(value)
 
 
+@mypyc_attr(free_list_len=1)  # see _events.Request
 class Headers(Sequence[tuple[bytes, bytes]]):  # noqa: PLW1641 - unhashable, as a list is
     """A read-only sequence of (lowercased name, value) pairs, as found on events.
 

@@ -52,6 +52,8 @@ from ._events import (
     Request,
     Response,
     check_received_host,
+    parsed_request,
+    parsed_response,
 )
 from ._field_names import PACKED_BYTES, known_name
 from ._headers import Headers, add_header
@@ -478,7 +480,7 @@ def _parse_request(
         reader.found_error(buf, error)
         return None
     reader.head_read(buf, p - start)
-    return Request(method=method, headers=headers, target=target, http_version=http_version)
+    return parsed_request(method, headers, target, http_version)
 
 
 def _parse_response(
@@ -529,13 +531,7 @@ def _parse_response(
         reader.found_error(buf, error)
         return None
     reader.head_read(buf, p - start)
-    if status_code < 200:
-        return InformationalResponse(
-            headers=headers, status_code=status_code, http_version=http_version, reason=reason
-        )
-    return Response(
-        headers=headers, status_code=status_code, http_version=http_version, reason=reason
-    )
+    return parsed_response(headers, status_code, http_version, reason)
 
 
 def _parse_trailers(

@@ -1,14 +1,23 @@
-"""The parts of h11typed that stay interpreted: the error classes and two sentinels.
+"""The parts of h11typed that stay interpreted: the error classes, two sentinels, a shim.
 
 This module is deliberately left out of the mypyc build. Nothing here is on a hot path
 (errors are raised only for protocol violations), and keeping these as ordinary Python
 classes means users can subclass and pickle the exceptions, and the sentinels can use a
-metaclass, exactly as with h11.
+metaclass, exactly as with h11. And ``mypyc_attr`` can be defined in two ways here.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast, final
+from typing import TYPE_CHECKING, Any, cast, final
+
+if TYPE_CHECKING:
+    # What mypy, and so mypyc, sees: the compiled classes get the attributes it names.
+    from mypy_extensions import mypyc_attr as mypyc_attr  # noqa: PLC0414 - re-exported
+else:
+    # What runs: mypy_extensions is not a runtime dependency, and a compiled class never
+    # calls its decorators, so only the pure build calls this, and there they mean nothing.
+    def mypyc_attr(*_attrs, **_kwattrs):
+        return lambda cls: cls
 
 
 class ProtocolError(Exception):

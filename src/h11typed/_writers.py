@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._events import InformationalResponse, Request, Response
 from ._headers import FieldList, Headers
-from ._util import LocalProtocolError
+from ._util import LocalProtocolError, mypyc_attr
 
 if TYPE_CHECKING:
     from mypy_extensions import i64
@@ -110,6 +110,7 @@ class BodyWriter:
         raise NotImplementedError  # pragma: no cover
 
 
+@mypyc_attr(free_list_len=1)  # see _events.Request
 class ContentLengthWriter(BodyWriter):
     """Exactly the declared number of bytes, no trailers (RFC 9112 §6.2)."""
 
@@ -129,6 +130,7 @@ class ContentLengthWriter(BodyWriter):
             raise LocalProtocolError("Content-Length and trailers don't mix")
 
 
+@mypyc_attr(free_list_len=1)  # see _events.Request
 class ChunkedWriter(BodyWriter):
     """Each Data as one chunk; EndOfMessage as the last chunk plus trailers (RFC 9112 §7.1)."""
 
