@@ -60,7 +60,7 @@ from ._headers import Headers, add_header
 from ._interpreted_heads import quick_fields, quick_request_head, quick_response_head
 from ._limits import check_event_size, over_field_limit, too_many_fields
 from ._receivebuffer import ReceiveBuffer
-from ._util import LocalProtocolError
+from ._util import LocalProtocolError, mypyc_attr
 
 if TYPE_CHECKING:
     from mypy_extensions import i64
@@ -586,6 +586,7 @@ class BodyReader:
         raise NotImplementedError  # pragma: no cover
 
 
+@mypyc_attr(free_list_len=1)  # see _events.Request
 class ContentLengthReader(BodyReader):
     """A body of exactly ``length`` bytes (RFC 9112 §6.2)."""
 
@@ -618,6 +619,7 @@ _CHUNK_LF: Final = 3
 _CHUNK_TRAILERS: Final = 4
 
 
+@mypyc_attr(free_list_len=1)  # see _events.Request
 class ChunkedReader(BodyReader):
     """A chunked body (RFC 9112 §7.1): size lines, chunk data, CRLF, ..., trailers."""
 
