@@ -236,7 +236,8 @@ def fail(message: str) -> SystemExit:
 
 def make_venv_with(wheel: Path, scratch: Path) -> str:
     """A virtual environment in ``scratch`` with ``wheel`` installed; its python."""
-    venv = scratch / ("venv-" + wheel.stem)
+    # mkdtemp: two wheels of the same name (two builds of one version) get two venvs.
+    venv = Path(tempfile.mkdtemp(prefix="venv-" + wheel.stem + "-", dir=scratch))
     print(f"installing {wheel.name} into {venv}", flush=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
