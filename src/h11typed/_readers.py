@@ -290,9 +290,9 @@ class HeadReader:
         """The trailer section after a chunked body's last chunk (RFC 9112 §7.1.2)."""
         if not buf:
             return None
-        # Usually there are no trailer fields, only the blank line: no section to parse
-        # (c_chunked: -1.1k of 83k instructions). No size check is needed: the last-chunk
-        # line before it was longer and passed the same limit.
+        # Usually there are no trailer fields, only the blank line. Read here because the
+        # blank-line search needs an LF before it, so fed byte by byte, an empty section
+        # would never complete. No size check: the last-chunk line passed the same limit.
         if len(buf) >= 2 and buf.first_byte() == CR and buf.byte_at(1) == LF:
             self.head_read(buf, 2)
             return EndOfMessage()
@@ -320,7 +320,9 @@ class HeadReader:
         """Whether a head found incomplete is still known to be incomplete."""
         if not self._waiting or buf.find_blank_line() >= 0:
             return False
-        if not self._count_checked:
+        # Lines are counted only under a limit: this runs once per byte of a trickled head
+        # (d_headers_1x -45.9% instructions).
+        if self.max_fields >= 0 and not self._count_checked:
             self._count_field_lines(buf)
             if over_field_limit(self._field_lines + uncounted_lines, self.max_fields):
                 self._count_checked = True
