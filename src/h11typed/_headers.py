@@ -260,20 +260,24 @@ def normalize_and_validate(headers: HeaderInput) -> Headers:
         return headers
     result = Headers([])
     fields = result._fields
-    pairs: Iterable[Any] = headers
+    # The usual input, a list of (bytes, bytes) tuples, takes a fast path: the list walked
+    # by index, each 2-tuple unpacked directly and bytes taken without a conversion call;
+    # compiled, anything else goes through the iterator protocol per item (the three
+    # together: e_send -13.8%, a_asv -7.7% instructions). Any 2-item iterables are accepted.
+    pairs: list[Any] = headers if type(headers) is list else list(headers)  # pyright: ignore[reportUnknownVariableType]
     raw_name_input: Any
     value_input: Any
     for pair in pairs:
         # (pyright calls the items of a tuple of unknown origin Unknown, not Any.)
         if type(pair) is tuple and len(pair) == 2:  # pyright: ignore[reportUnknownArgumentType]
-            # A 2-tuple unpacked directly, not by the iterator protocol that any other
-            # 2-item iterable needs (e_send -10.9% instructions).
             known_pair: tuple[Any, Any] = pair  # pyright: ignore[reportUnknownVariableType]
             raw_name_input, value_input = known_pair
         else:
             raw_name_input, value_input = _any_pair(pair)
-        raw_name = bytesify(raw_name_input)
-        value = bytesify(value_input)
+        raw_name: bytes = (
+            raw_name_input if type(raw_name_input) is bytes else bytesify(raw_name_input)
+        )
+        value: bytes = value_input if type(value_input) is bytes else bytesify(value_input)
         name = _VALID_NAMES.get(raw_name)
         if name is None:
             if not is_token(raw_name):
