@@ -42,7 +42,6 @@ def byte_table_paths() -> Generator[None, None, None]:
 
 CHECKS: list[tuple[str, Callable[[bytes], object]]] = [
     ("is_token", _abnf.is_token),
-    ("token_case", _abnf.token_case),
     ("is_field_value", _abnf.is_field_value),
     ("is_request_target", _abnf.is_request_target),
 ]

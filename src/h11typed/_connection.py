@@ -171,8 +171,7 @@ def _keeps_alive(event: Request | Response, framing: int) -> bool:
         # attempt; the server MUST close after responding. (A response is treated alike.)
         return False
     version = event.http_version
-    # (== first: compiled, a bytes == is a memcmp, >= a generic rich comparison.)
-    if version == _HTTP_1_1 or version >= _HTTP_1_1:
+    if version >= _HTTP_1_1:
         return True
     return headers._connection_keep_alive and framing >= 0
 

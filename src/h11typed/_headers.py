@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, cast, overload
 
-from ._abnf import LOWERCASE, MAX_CONTENT_LENGTH_DIGITS, digits_value, is_field_value, token_case
+from ._abnf import MAX_CONTENT_LENGTH_DIGITS, digits_value, is_field_value, is_token
 from ._util import LocalProtocolError, mypyc_attr
 
 if TYPE_CHECKING:
@@ -140,6 +140,7 @@ def note_special_header(headers: Headers, name: bytes, value: bytes) -> None:
 
     Content-Length and Transfer-Encoding values must already be normalised.
     """
+    # The length first: most names are no special name (e_send -5.6% instructions).
     length = len(name)
     if length == 4:
         if name == _HOST:
@@ -153,8 +154,7 @@ def note_special_header(headers: Headers, name: bytes, value: bytes) -> None:
             headers._chunked = True
     elif length == 10:
         if name == _CONNECTION:
-            # A lone lowercase option needs no list split (b_pipeline: -1.5k of 39k
-            # instructions a request, as every browser sends "keep-alive").
+            # A lone lowercase option needs no list split (b_pipeline -5.4% instructions).
             if value == _KEEP_ALIVE:
                 headers._connection_keep_alive = True
             elif value == _CLOSE:
@@ -166,7 +166,7 @@ def note_special_header(headers: Headers, name: bytes, value: bytes) -> None:
                     elif option == _KEEP_ALIVE:
                         headers._connection_keep_alive = True
     elif length == 6:
-        if name == _EXPECT and (value == _100_CONTINUE or _100_CONTINUE in comma_list(value)):
+        if name == _EXPECT and _100_CONTINUE in comma_list(value):
             headers._expect_100_continue = True
     elif length == 7 and name == _UPGRADE and comma_list(value):
         headers._upgrade = True
@@ -189,7 +189,7 @@ def normalize_content_length(value: bytes) -> bytes:
     ones are an error. At most 20 digits, so int() stays cheap.
     """
     if len(value) <= MAX_CONTENT_LENGTH_DIGITS and digits_value(value) >= 0:
-        return value  # the usual case: one plain length
+        return value  # one plain length, the usual case (a_cycle -8.6% instructions)
     if b"," in value:
         lengths = {part.strip() for part in value.split(b",")}
         if len(lengths) != 1:
@@ -237,10 +237,9 @@ def add_header(
     note_special_header(headers_so_far, name, value)
 
 
-# Header names already checked to be tokens, mapped to their lowercased form. Programs
-# send the same few names again and again, and a dict hit costs less than checking and
-# lowercasing a name (10 fields: Response construction 19.0k -> 15.6k instructions). The
-# cap keeps a stream of made-up names from growing it without bound.
+# Header names already checked to be tokens, mapped to their lowercased form: programs
+# send the same few names again and again (e_send -14.1% instructions). The cap keeps a
+# stream of made-up names from growing it without bound.
 _VALID_NAMES: Final[dict[bytes, bytes]] = {}
 _VALID_NAMES_LIMIT: Final = 1000
 
@@ -261,31 +260,29 @@ def normalize_and_validate(headers: HeaderInput) -> Headers:
         return headers
     result = Headers([])
     fields = result._fields
-    # A list (the usual input) is walked by index; compiled, iterating anything else goes
-    # through the iterator protocol on every item, so other iterables are listed first.
+    # The usual input, a list of (bytes, bytes) tuples, takes a fast path: the list walked
+    # by index, each 2-tuple unpacked directly and bytes taken without a conversion call;
+    # compiled, anything else goes through the iterator protocol per item (the three
+    # together: e_send -13.8%, a_asv -7.7% instructions). Any 2-item iterables are accepted.
     pairs: list[Any] = headers if type(headers) is list else list(headers)  # pyright: ignore[reportUnknownVariableType]
     raw_name_input: Any
     value_input: Any
     for pair in pairs:
         # (pyright calls the items of a tuple of unknown origin Unknown, not Any.)
         if type(pair) is tuple and len(pair) == 2:  # pyright: ignore[reportUnknownArgumentType]
-            # Unpacking a known 2-tuple is a few instructions; generic unpacking goes
-            # through the iterator protocol (any 2-item iterable is still accepted).
             known_pair: tuple[Any, Any] = pair  # pyright: ignore[reportUnknownVariableType]
             raw_name_input, value_input = known_pair
         else:
             raw_name_input, value_input = _any_pair(pair)
-        # (bytes, the usual input, skips the call: e_send -0.3k of 28k instructions)
         raw_name: bytes = (
             raw_name_input if type(raw_name_input) is bytes else bytesify(raw_name_input)
         )
         value: bytes = value_input if type(value_input) is bytes else bytesify(value_input)
         name = _VALID_NAMES.get(raw_name)
         if name is None:
-            case = token_case(raw_name)
-            if case < 0:
+            if not is_token(raw_name):
                 raise LocalProtocolError(f"Illegal header name {raw_name!r}")
-            name = raw_name.translate(LOWERCASE) if case else raw_name
+            name = raw_name.lower()
             if len(_VALID_NAMES) < _VALID_NAMES_LIMIT:
                 _VALID_NAMES[raw_name] = name
         if not is_field_value(value):

