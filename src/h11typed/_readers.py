@@ -472,11 +472,14 @@ def _parse_response(
                 reader.found_incomplete(buf)
                 return None
             http_version = _version_at(data, p)
-            status_code = _parse_status_code(data, p, start)
+            # Checked while an i64: the -1 for "incomplete" never becomes an int (mypyc
+            # would shift it, which is undefined behaviour for a negative value in C).
+            code = _parse_status_code(data, p, start)
             p += 4
-            if status_code < 0 or p >= n:
+            if code < 0 or p >= n:
                 reader.found_incomplete(buf)
                 return None
+            status_code = code
             reason = b""
             if data[p] == SP:
                 p += 1
