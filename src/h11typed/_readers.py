@@ -10,9 +10,9 @@ The parse is optimistic: it does not first search for the head's end. If it runs
 bytes, the head is incomplete, and from then on the buffer's incremental search for the
 blank line decides when to try again, so a head that trickles in byte by byte is still
 read in linear time. That waiting is the state of a ``HeadReader`` (one per connection),
-not of the buffer, which only holds bytes. An error is only reported once the whole head has arrived, as h11
-does, except for the early rejection of a head that starts with a byte below 0x21
-(a TLS handshake or garbage).
+not of the buffer, which only holds bytes. An error is only reported once the whole head
+has arrived, as h11 does, except for the early rejection of a head that starts with a
+byte below 0x21 (a TLS handshake or garbage).
 
 Where h11 is lenient, so are we (RFC 9112 lets a recipient accept these): a bare LF
 ends a line (§2.2), and obs-fold continuation lines are joined with a space (§5.2).
